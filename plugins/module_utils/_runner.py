@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.dokku developers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one place that executes ``dokku``.
+
+Every module builds a :class:`DokkuRunner` and calls :meth:`DokkuRunner.read`
+for state and :meth:`DokkuRunner.write` for changes.  The runner
+
+* runs argv lists only (never a shell) with ``expand_user_and_vars=False`` and
+  ``LC_ALL=C``, global flags before the command and stdin passed explicitly;
+* records every mutating call in ``commands`` and skips it in check mode;
+* masks every registered secret in ``commands``, errors and returned output,
+  and registers it with Ansible's own ``no_log_values``;
+* fails through one path (:meth:`DokkuRunner.fail`) carrying cmd, rc, stdout
+  and stderr;
+* detects the Dokku version once and lets modules gate syntax on it.
+
+This is a private module_utils file: its API may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+MASK = "********"
+SUPPORTED_MIN_VERSION = (0, 38, 0)
+TESTED_MAX_MINOR = (0, 38)
+DEFAULT_TIMEOUT = 600
+_VERSION_RE = re.compile(r"^dokku version v?(\S+)", re.M)
+
+COMMON_ARGUMENT_SPEC = dict(
+    command_timeout=dict(type="int", default=DEFAULT_TIMEOUT),
+)
+
+
+def dokku_argument_spec(**spec):
+    """The module's own options plus the options every module shares."""
+    merged = dict(COMMON_ARGUMENT_SPEC)
+    merged.update(spec)
+    return merged
+
+
+def parse_version(text):
+    """``dokku version 0.38.27`` -> ``(0, 38, 27)``; None when it cannot be read."""
+    match = _VERSION_RE.search(text or "")
+    if not match:
+        return None
+    numbers = re.findall(r"\d+", match.group(1).split("-")[0])
+    if len(numbers) < 2:
+        return None
+    return tuple(int(n) for n in numbers[:3])
+
+
+class Result(object):
+    """Outcome of one call.  ``skipped`` is True for a write not run in check mode."""
+
+    def __init__(self, rc, stdout, stderr, skipped=False):
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.skipped = skipped
+
+
+class DokkuRunner(object):
+    def __init__(self, module, secrets=None):
+        self.module = module
+        self.check_mode = module.check_mode
+        self.commands = []
+        self._secrets = set()
+        self._version = None
+        self._bin = module.get_bin_path("dokku", required=True)
+        self._timeout_bin = module.get_bin_path("timeout")
+        self.timeout = module.params.get("command_timeout") or DEFAULT_TIMEOUT
+        for secret in secrets or ():
+            self.add_secret(secret)
+
+    # ---------------------------------------------------------------- secrets
+    def add_secret(self, value):
+        """Mask ``value`` everywhere from now on (also in Ansible's own output)."""
+        if value is None:
+            return
+        value = str(value)
+        if not value:
+            return
+        self._secrets.add(value)
+        self.module.no_log_values.add(value)
+
+    def mask(self, value):
+        """Mask secrets in a string, or in each string of a list."""
+        if isinstance(value, (list, tuple)):
+            return [self.mask(item) for item in value]
+        if not isinstance(value, str):
+            return value
+        # longest first, so a secret containing another one is masked whole
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            value = value.replace(secret, MASK)
+        return value
+
+    def masked_commands(self):
+        """``commands`` with every secret known so far masked (also ones added late)."""
+        return [self.mask(argv) for argv in self.commands]
+
+    # -------------------------------------------------------------- execution
+    def _argv(self, args, global_flags):
+        return [self._bin] + list(global_flags) + [str(arg) for arg in args]
+
+    def display_argv(self, args, global_flags=()):
+        """The masked argv as reported in ``commands`` (``dokku`` first)."""
+        return self.mask(["dokku"] + list(global_flags) + [str(arg) for arg in args])
+
+    def run(self, args, write=False, data=None, global_flags=(), ok_rcs=(0,), fail_on_error=True):
+        """Run ``dokku [global_flags] args``; writes are recorded and skipped in check mode."""
+        if write:
+            self.commands.append(self.display_argv(args, global_flags))
+            if self.check_mode:
+                return Result(0, "", "", skipped=True)
+        argv = self._argv(args, global_flags)
+        run_argv = argv
+        if self._timeout_bin and self.timeout:
+            run_argv = [self._timeout_bin, "--kill-after=10", str(int(self.timeout))] + argv
+        rc, out, err = self.module.run_command(
+            run_argv,
+            data=data,
+            binary_data=data is not None and data.endswith("\n"),
+            check_rc=False,
+            environ_update={"LC_ALL": "C", "LANG": "C"},
+            expand_user_and_vars=False,
+        )
+        if run_argv is not argv and rc == 124:
+            self.fail(
+                "dokku %s timed out after %d seconds" % (self.mask(str(args[0])), self.timeout),
+                args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err,
+            )
+        if fail_on_error and rc not in ok_rcs:
+            self.fail(
+                "dokku %s failed with exit code %d" % (self.mask(str(args[0])), rc),
+                args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err,
+            )
+        return Result(rc, out, err)
+
+    def read(self, args, **kwargs):
+        """A call that changes nothing: it also runs in check mode."""
+        return self.run(args, write=False, **kwargs)
+
+    def write(self, args, **kwargs):
+        """A mutating call: recorded in ``commands``, skipped in check mode."""
+        return self.run(args, write=True, **kwargs)
+
+    def fail(self, msg, args=None, global_flags=(), rc=None, stdout="", stderr="", **extra):
+        """The single failure path: everything it returns is masked."""
+        result = dict(msg=self.mask(msg), commands=self.masked_commands())
+        if args is not None:
+            result["cmd"] = " ".join(self.display_argv(args, global_flags))
+            result["rc"] = rc
+            result["stdout"] = self.mask(stdout or "")
+            result["stderr"] = self.mask(stderr or "")
+            detail = self.mask((stderr or stdout or "").strip())
+            if detail:
+                result["msg"] = "%s: %s" % (result["msg"], detail.splitlines()[-1].strip(" !"))
+        for key, value in extra.items():
+            result[key] = self.mask(value) if isinstance(value, (str, list)) else value
+        self.module.fail_json(**result)
+
+    # ---------------------------------------------------------------- version
+    @property
+    def version(self):
+        """The Dokku version as a tuple, read once per module run."""
+        if self._version is None:
+            res = self.read(["version"])
+            version = parse_version(res.stdout)
+            if version is None:
+                self.fail("cannot read the Dokku version from %r" % res.stdout.strip())
+            self._version = version
+        return self._version
+
+    def require_supported_version(self):
+        """Refuse Dokku versions whose output formats this collection does not parse."""
+        version = self.version
+        if version < SUPPORTED_MIN_VERSION:
+            self.fail(
+                "Dokku %s is not supported: this collection needs Dokku %s or newer "
+                "(it reads the JSON reports and config:import added in 0.38)"
+                % (".".join(map(str, version)), ".".join(map(str, SUPPORTED_MIN_VERSION)))
+            )
+        if version[:2] > TESTED_MAX_MINOR:
+            self.module.warn(
+                "Dokku %s is newer than the versions this collection was tested with (0.38.x)"
+                % ".".join(map(str, version))
+            )
+        return version
+
+    def at_least(self, *version):
+        return self.version >= tuple(version)
+
+    # ----------------------------------------------------------- common reads
+    def app_exists(self, app):
+        """``apps:exists``: True (rc 0), False (rc 20); anything else fails."""
+        res = self.read(["apps:exists", app], ok_rcs=(0, 20))
+        return res.rc == 0
+
+    def json_read(self, args, default=None, ok_rcs=(0,)):
+        """Run a ``--format json`` read and decode it (one document)."""
+        from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
+            parse_json_document,
+        )
+
+        res = self.read(args, ok_rcs=ok_rcs)
+        if res.rc != 0:
+            return default
+        try:
+            return parse_json_document(res.stdout, default=default)
+        except ValueError as exc:
+            self.fail("cannot parse the output of dokku %s: %s" % (args[0], exc),
+                      args=args, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
+        return default
+
+
+def exit_result(module, runner, changed, before, after, **extra):
+    """Finish a module run: ``changed``, ``diff`` (before/after) and ``commands``."""
+    result = dict(changed=changed, commands=runner.masked_commands(), diff=dict(before=before, after=after))
+    result.update(extra)
+    module.exit_json(**result)

@@ -1,0 +1,6 @@
+"""Make the double's package importable for its own tests."""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,218 @@
+"""Entry point of the double: global flags, dispatch, call log, latency, faults."""
+
+import fcntl
+import json
+import os
+import stat
+import sys
+import time
+
+from . import core
+from .core import COMMANDS, Ctx, DokkuExit
+
+# Importing the families registers their commands.
+from . import apps  # noqa: F401  pylint: disable=unused-import
+from . import families  # noqa: F401  pylint: disable=unused-import
+
+_LATENCY_CACHE = {}
+_BUILTIN_LATENCY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "latency.json")
+
+
+def _stdin_is_pipe():
+    try:
+        return stat.S_ISFIFO(os.fstat(0).st_mode)
+    except OSError:
+        return False
+
+
+def _read_stdin():
+    try:
+        data = sys.stdin.buffer.read()
+    except (OSError, ValueError):
+        return ""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def split_global_flags(argv):
+    """Leading ``--quiet``/``--trace``/``--force``/``--app X``; the rest is the command."""
+    flags = {"quiet": False, "trace": False, "force": False, "app": None}
+    args = list(argv)
+    while args and args[0].startswith("-"):
+        head = args[0]
+        if head == "--quiet":
+            flags["quiet"] = True
+        elif head == "--trace":
+            flags["trace"] = True
+        elif head == "--force":
+            flags["force"] = True
+        elif head == "--app" and len(args) > 1:
+            flags["app"] = args[1]
+            args.pop(0)
+        elif head in ("-v", "--version", "-h", "--help"):
+            break
+        else:
+            break
+        args.pop(0)
+    # parse_args scans every argument, not only the leading ones (contract §1.1)
+    for arg in args:
+        if arg == "--quiet":
+            flags["quiet"] = True
+        elif arg == "--force":
+            flags["force"] = True
+        elif arg == "--trace":
+            flags["trace"] = True
+    return flags, args
+
+
+def _latency_model(ctx):
+    source = ctx.env.get("DOKKU_DOUBLE_LATENCY", "")
+    if not source:
+        return None
+    path = _BUILTIN_LATENCY if source in ("1", "builtin") else source
+    if path not in _LATENCY_CACHE:
+        with open(path, encoding="utf-8") as handle:
+            _LATENCY_CACHE[path] = json.load(handle)
+    return _LATENCY_CACHE[path]
+
+
+def latency_ms(model, ctx, name, args):
+    """Modelled milliseconds of one call (all-app reports scale with the app count)."""
+    table = model.get("commands", {})
+    positional = [a for a in args if not a.startswith("-")]
+    if name.endswith(":report"):
+        if "--global" in args and name + ":global" in table:
+            return table[name + ":global"]
+        if not positional and name + ":all_apps_per_app" in table:
+            count = len(core.list_apps(ctx))
+            base = table.get(name + ":all_apps_base", table.get(name, model.get("default_ms", 60)))
+            return base + table[name + ":all_apps_per_app"] * count
+    return table.get(name, model.get("default_ms", 60))
+
+
+def _locked_json_update(path, update):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        text = handle.read()
+        data = json.loads(text) if text.strip() else None
+        data, result = update(data)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(data))
+        return result
+
+
+def check_faults(ctx, name, kind):
+    """Fault rules in ``<double dir>/faults.json`` (see README): fail the Nth matching call."""
+    path = ctx.double_path("faults.json")
+    if not os.path.exists(path):
+        return None
+
+    def update(rules):
+        fired = None
+        for rule in rules or []:
+            on = rule.get("on", "write")
+            if on != "any" and on != kind:
+                continue
+            wanted = rule.get("command")
+            if wanted and not (name == wanted or name.startswith(wanted.rstrip("*"))):
+                continue
+            rule["seen"] = rule.get("seen", 0) + 1
+            times = rule.get("times", 1)
+            first = rule.get("nth", 1)
+            if fired is None and first <= rule["seen"] < first + times:
+                fired = dict(rule)
+        return rules, fired
+
+    return _locked_json_update(path, update)
+
+
+def log_call(ctx, argv, name, kind, rc, started, fault):
+    entry = {
+        "ts": round(started, 6),
+        "argv": argv,
+        "command": name,
+        "kind": kind,
+        "rc": rc,
+        "ms": round((time.time() - started) * 1000, 1),
+    }
+    if fault:
+        entry["fault"] = True
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
+    path = ctx.env.get("DOKKU_DOUBLE_LOG") or ctx.double_path("calls.jsonl")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write(line)
+
+
+def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
+    """Run one call in-process; returns (rc, stdout, stderr).  Used by main() and tests."""
+    started = time.time()
+    ctx = Ctx(env=env, stdin_data=stdin_data, stdin_is_pipe=stdin_is_pipe)
+    flags, args = split_global_flags(argv)
+    ctx.quiet, ctx.trace, ctx.force, ctx.app_flag = flags["quiet"], flags["trace"], flags["force"], flags["app"]
+    name = args[0] if args else "help"
+    if name in ("-v", "--version"):
+        name = "version"
+    rest = args[1:]
+    cmd = COMMANDS.get(name)
+    if cmd is not None and not core.plugin_enabled(ctx, cmd.plugin):
+        cmd = None
+    kind = "unknown" if cmd is None else cmd.kind(rest)
+    fault = None
+    rc = 0
+    if euid is None:
+        euid = int(ctx.env.get("DOKKU_DOUBLE_EUID", os.geteuid()))
+    try:
+        if cmd is None:
+            ctx.err(" !     `%s` is not a dokku command." % " ".join(args))
+            ctx.err(" !     See `dokku help` for a list of available commands.")
+            raise DokkuExit(1)
+        model = _latency_model(ctx)
+        if model:
+            scale = float(ctx.env.get("DOKKU_DOUBLE_LATENCY_SCALE", "1"))
+            time.sleep(latency_ms(model, ctx, name, rest) * scale / 1000.0)
+        if cmd.root_only and euid != 0:
+            ctx.fail("This command must be run as root")
+        fault = check_faults(ctx, name, kind)
+        if fault:
+            if fault.get("hang_seconds"):
+                time.sleep(float(fault["hang_seconds"]))
+            if fault.get("stdout"):
+                ctx.out(fault["stdout"], nl=False)
+            ctx.err(fault.get("stderr", " !     injected fault"), nl=False)
+            raise DokkuExit(int(fault.get("rc", 1)))
+        if ctx.app_flag and cmd.name.split(":", 1)[0] not in ("plugin", "ssh-keys", "version"):
+            rest = [ctx.app_flag] + rest
+        cmd.func(ctx, rest)
+    except DokkuExit as exc:
+        rc = exc.rc
+    log_call(ctx, list(argv), name, kind, rc, started, bool(fault))
+    return rc, ctx.stdout, ctx.stderr
+
+
+def main():
+    argv = sys.argv[1:]
+    is_pipe = _stdin_is_pipe()
+
+    # stdin is read only when it is a pipe (like `[[ -p /dev/stdin ]]` in Dokku's bash)
+    stdin_data = _read_stdin() if is_pipe and _needs_stdin(argv) else None
+    rc, out, err = run(argv, stdin_data=stdin_data, stdin_is_pipe=is_pipe)
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    sys.stderr.write(err)
+    sys.stderr.flush()
+    return rc
+
+
+def _needs_stdin(argv):
+    _flags, args = split_global_flags(argv)
+    if not args:
+        return False
+    cmd = COMMANDS.get(args[0])
+    wants = getattr(cmd.func, "reads_stdin", None) if cmd else None
+    if wants is None:
+        return False
+    return bool(wants(args[1:])) if callable(wants) else bool(wants)

@@ -1,0 +1,6 @@
+"""Command families of the double, one module per Dokku plugin family.
+
+Importing this package registers every family's commands with the core registry.
+"""
+
+from . import config, domains, letsencrypt, plugins, ports, postgres, ssh_keys  # noqa: F401

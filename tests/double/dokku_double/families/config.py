@@ -1,0 +1,1 @@
+"""config commands of the double (to be written)."""

@@ -1,0 +1,1 @@
+"""domains commands of the double (to be written)."""

@@ -1,0 +1,1 @@
+"""letsencrypt commands of the double (to be written)."""

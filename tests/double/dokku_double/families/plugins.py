@@ -1,0 +1,1 @@
+"""plugins commands of the double (to be written)."""

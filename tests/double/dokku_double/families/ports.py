@@ -1,0 +1,1 @@
+"""ports commands of the double (to be written)."""

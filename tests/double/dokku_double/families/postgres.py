@@ -1,0 +1,1 @@
+"""postgres commands of the double (to be written)."""

@@ -1,0 +1,1 @@
+"""ssh_keys commands of the double (to be written)."""
