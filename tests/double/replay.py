@@ -5,7 +5,7 @@ authorized_keys, core plugins plus postgres and letsencrypt) and runs every
 step in order.  ``dokku`` steps must give the same rc, stdout and stderr as
 real Dokku 0.38.27, placeholders aside; inspection steps (``cat``, ``ls``,
 ``crontab -l``) read the double's files.  Steps the double does not cover are
-listed with their reason in ``uncovered.json`` (and the README); such a step
+listed with their reason in ``uncovered/<scenario>.json`` (and the README); such a step
 that starts matching is reported so the list stays honest.
 """
 
@@ -17,7 +17,7 @@ import shutil
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRANSCRIPTS = os.path.join(HERE, "transcripts")
 FIXTURES = os.path.join(HERE, "fixtures", "srv")
-UNCOVERED = os.path.join(HERE, "uncovered.json")
+UNCOVERED = os.path.join(HERE, "uncovered")
 
 PLACEHOLDERS = {
     "<PASSWORD>": r"[0-9a-f]{32}",
@@ -42,9 +42,13 @@ def load_scenario(name):
 
 
 def load_uncovered():
-    with open(UNCOVERED, encoding="utf-8") as handle:
-        data = json.load(handle)
-    return {scenario: {int(k): v for k, v in steps.items()} for scenario, steps in data.items()}
+    """``uncovered/<scenario>.json``: {step index: reason} for steps the double does not reproduce."""
+    data = {}
+    for name in sorted(os.listdir(UNCOVERED)):
+        if name.endswith(".json"):
+            with open(os.path.join(UNCOVERED, name), encoding="utf-8") as handle:
+                data[name[:-5]] = {int(k): v for k, v in json.load(handle).items()}
+    return data
 
 
 def _pattern(expected, placeholders):
@@ -159,7 +163,9 @@ def replay(name, workdir):
         )
         if index in uncovered:
             if same:
-                problems.append("%s step %d now matches: remove it from uncovered.json" % (name, index))
+                problems.append(
+                    "%s step %d now matches: remove it from uncovered/%s.json" % (name, index, name)
+                )
             continue
         if not same:
             problems.append(

@@ -139,6 +139,8 @@ def log_call(ctx, argv, name, kind, rc, started, fault):
     }
     if fault:
         entry["fault"] = True
+    if ctx.env.get("DOKKU_DOUBLE_TAG"):
+        entry["tag"] = ctx.env["DOKKU_DOUBLE_TAG"]
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     path = ctx.env.get("DOKKU_DOUBLE_LOG") or ctx.double_path("calls.jsonl")
     os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -219,6 +219,11 @@ def verify_app(ctx, app):
     return app
 
 
+def app_deployed(ctx, app):
+    """The double's deploy marker (apps are never deployed unless a test or git:* says so)."""
+    return os.path.exists(ctx.libpath("data", "ps", app, "deployed"))
+
+
 # ---------------------------------------------------------------------------
 # Plugins: which ones are enabled decides which commands exist.
 # ---------------------------------------------------------------------------

@@ -165,3 +165,17 @@ def save(ctx, scope, env):
         write_file(env_path(ctx, scope), marshal(env))
     else:
         remove_path(env_path(ctx, scope))
+
+
+def print_setting(ctx, pairs):
+    """``config:set``'s block: ``-----> Setting config vars`` and columnized ``KEY:  value``.
+
+    ``pairs`` maps keys to the values as given (before integer normalisation);
+    keys are sorted byte-wise and the block is hidden by --quiet.
+    """
+    if ctx.quiet or not pairs:
+        return
+    ctx.info1("Setting config vars")
+    width = max(len(key) + 1 for key in pairs)
+    for key in sorted(pairs):
+        ctx.out("       " + (key + ":").ljust(width) + "  " + pairs[key])
