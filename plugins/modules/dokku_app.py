@@ -18,7 +18,7 @@ description:
     O(allow_destroy=true); O(state=absent) alone fails without touching anything.
   - The app name is checked against Dokku's naming rule before any command runs.
 author:
-  - selfhosted.dokku developers
+  - selfhosted.dokku developers (@selfhosted)
 options:
   name:
     description:
