@@ -110,7 +110,7 @@ def domains_setup(ctx, app):
     """``domains_setup`` at app creation and ``domains:reset``."""
     defaults = default_app_domains(ctx, app)
     if defaults:
-        ctx.info1_quiet("Creating new app virtual host file...")
+        ctx.info1("Creating new app virtual host file...")
         set_app_vhosts(ctx, app, defaults)
         return
     ctx.info1_quiet("Global server virtual host not set, disabling app vhost...")

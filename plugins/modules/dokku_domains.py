@@ -1,0 +1,328 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.dokku developers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: dokku_domains
+short_description: Manage the domains of a Dokku app or the global domains
+version_added: 0.1.0
+description:
+  - Adds, removes or sets the domains (virtual hosts) of one app (C(dokku domains:add), C(domains:remove),
+    C(domains:set), C(domains:clear)) or the global domains (C(domains:add-global), C(domains:remove-global),
+    C(domains:set-global), C(domains:clear-global)).
+  - Turns an app's virtual host support on or off (C(dokku domains:enable), C(domains:disable)).
+  - Domains are compared and written lower-cased. Dokku checks them lower-cased but stores them as given.
+  - Changing the global domains does not change the domains of existing apps.
+author:
+  - selfhosted.dokku developers (@selfhosted)
+options:
+  app:
+    description:
+      - Name of the app whose domains are managed. Give either O(app) or O(global=true).
+      - The app must exist.
+    type: str
+  global:
+    description:
+      - Manage the global domains instead of an app's domains.
+      - New apps get a default domain C(APP.<global domain>) from each global domain.
+    type: bool
+    default: false
+  domains:
+    description:
+      - Domain names, such as C(www.example.com), C(*.example.com) or an IPv4 address.
+      - Wildcards are only allowed for app domains.
+      - Compared lower-cased; the same name twice (after lower-casing) is an error.
+      - Required with O(global=true). For an app it may be omitted when only O(vhosts_enabled) is managed.
+    type: list
+    elements: str
+  state:
+    description:
+      - V(present) adds the listed domains that are missing and keeps the others.
+      - V(absent) removes the listed domains that are present.
+      - V(exact) makes the domains equal to O(domains) (order does not matter); an empty list removes them all.
+      - Ignored when O(domains) is not given.
+    type: str
+    choices: [present, absent, exact]
+    default: present
+  vhosts_enabled:
+    description:
+      - Turn virtual host support of the app on (V(true)) or off (V(false)). Only for O(app).
+      - V(false) deletes the app's domains in Dokku, so it cannot be combined with O(domains).
+      - Dokku turns virtual host support back on whenever domains are added to or set on an app.
+        The module then runs C(domains:enable) first and C(domains:set) after it, because enabling
+        replaces the app's domains with its default domains.
+      - V(true) alone restores the default domains (C(APP.<global domain>)) when it enables an app.
+    type: bool
+extends_documentation_fragment:
+  - selfhosted.dokku.dokku
+  - selfhosted.dokku.dokku.ATTRIBUTES
+notes:
+  - Dokku's C(domains:remove) treats C(.) as "any character", so removing C(a.example.com) would also
+    remove C(aXexample.com). When that would hit a domain that stays, the module uses C(domains:set)
+    with the remaining domains (or C(domains:clear)) instead.
+seealso:
+  - module: selfhosted.dokku.dokku_app
+"""
+
+EXAMPLES = r"""
+- name: Serve the app on two more domains, keeping the others
+  selfhosted.dokku.dokku_domains:
+    app: djangotutorial
+    domains:
+      - www.example.com
+      - example.com
+
+- name: The app answers on exactly these domains
+  selfhosted.dokku.dokku_domains:
+    app: djangotutorial
+    domains: [www.example.com]
+    state: exact
+
+- name: Remove every domain of an app
+  selfhosted.dokku.dokku_domains:
+    app: djangotutorial
+    domains: []
+    state: exact
+
+- name: Set the global domain used for new apps
+  selfhosted.dokku.dokku_domains:
+    global: true
+    domains: [apps.example.com]
+    state: exact
+
+- name: Serve a worker app on a port only (deletes its domains)
+  selfhosted.dokku.dokku_domains:
+    app: worker
+    vhosts_enabled: false
+"""
+
+RETURN = r"""
+domains:
+  description: The domains after the run (lower-cased, sorted).
+  returned: success
+  type: list
+  elements: str
+  sample: ["djangotutorial.example.com", "www.example.com"]
+vhosts_enabled:
+  description: Whether virtual host support of the app is on after the run.
+  returned: success and O(app) is given
+  type: bool
+  sample: true
+commands:
+  description: The mutating dokku calls that ran (or would run in check mode).
+  returned: always
+  type: list
+  elements: list
+  sample: [["dokku", "domains:add", "djangotutorial", "www.example.com"]]
+diff:
+  description: Domains (sorted, lower-cased) and, for an app, vhost support before and after.
+  returned: always
+  type: dict
+  sample: {"before": {"domains": [], "vhosts_enabled": true}, "after": {"domains": ["www.example.com"], "vhosts_enabled": true}}
+"""
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import split_words
+from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
+    DokkuRunner,
+    dokku_argument_spec,
+    exit_result,
+)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
+    check_app_name,
+    check_domain,
+    normalise_domain,
+)
+
+# Characters whose meaning in ``sed "\|^DOMAIN$|d"`` the module knows (``.`` and ``*`` are special).
+_SED_SAFE_RE = re.compile(r"^[A-Za-z0-9._*-]+$")
+# Dokku's get_default_vhosts skips global domains that contain an IP address (unanchored regex).
+_IPV4_IN_RE = re.compile(r"([0-9]{1,3}\.){3}[0-9]{1,3}")
+
+
+def _unique(items):
+    seen = set()
+    return [item for item in items if not (item in seen or seen.add(item))]
+
+
+def sed_line_regex(domain):
+    """What ``sed "\\|^DOMAIN$|d"`` deletes: ``.`` is any character, ``*`` repeats (not when leading)."""
+    parts = []
+    for index, char in enumerate(domain):
+        if char == ".":
+            parts.append(".")
+        elif char == "*" and index > 0:
+            if parts[-1] != "*":
+                parts.append("*")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
+def removal_hits_others(removed, kept):
+    """True when ``domains:remove`` of ``removed`` would also delete one of ``kept``."""
+    for domain in removed:
+        if not _SED_SAFE_RE.match(domain):
+            return True
+        pattern = sed_line_regex(domain)
+        if any(pattern.fullmatch(other) for other in kept):
+            return True
+    return False
+
+
+def plan_domains(state, desired, current):
+    """The target list (lower-cased) and the one write reaching it from ``current`` (as stored).
+
+    The write is ``(action, domains)`` with action add/remove/set/clear, or None.
+    Domains that stay keep their stored spelling; removals name the stored spelling
+    because ``domains:remove`` is case-sensitive.
+    """
+    lowered = [domain.lower() for domain in current]
+    if state == "present":
+        missing = [domain for domain in desired if domain not in lowered]
+        return _unique(lowered + missing), (("add", missing) if missing else None)
+    if state == "absent":
+        dropped = set(desired)
+        removed = _unique([domain for domain in current if domain.lower() in dropped])
+        kept = [domain for domain in current if domain.lower() not in dropped]
+        target = _unique([domain.lower() for domain in kept])
+        if not removed:
+            return target, None
+        if removal_hits_others(removed, kept):
+            return target, (("set", _unique(kept)) if kept else ("clear", []))
+        return target, ("remove", removed)
+    if set(lowered) == set(desired):
+        return list(desired), None
+    return list(desired), (("set", desired) if desired else ("clear", []))
+
+
+def default_app_domains(app, global_vhosts):
+    """The domains ``domains:enable`` restores: ``APP.<global domain>`` (a dotted app name as-is)."""
+    return _unique(
+        app if "." in app else "%s.%s" % (app, vhost.lower())
+        for vhost in global_vhosts
+        if not (_IPV4_IN_RE.search(vhost) or ":" in vhost)
+    )
+
+
+def command_for(action, domains, app):
+    """The dokku argv of one planned write (app or global scope)."""
+    if app is None:
+        return ["domains:%s-global" % action] + list(domains)
+    return ["domains:%s" % action, app] + list(domains)
+
+
+def validate(module):
+    """Every input check, before any dokku call; returns the lower-cased domains (or None)."""
+    params = module.params
+    app, is_global, domains = params["app"], params["global"], params["domains"]
+    if is_global and app is not None:
+        module.fail_json(msg="app: give either app or global=true, not both")
+    if not is_global:
+        if app is None:
+            module.fail_json(msg="app: required unless global=true")
+        error = check_app_name(app)
+        if error:
+            module.fail_json(msg="app: " + error)
+    if is_global and params["vhosts_enabled"] is not None:
+        module.fail_json(msg="vhosts_enabled: only for an app, not with global=true")
+    if domains is None:
+        if is_global:
+            module.fail_json(msg="domains: required with global=true")
+        if params["vhosts_enabled"] is None:
+            module.fail_json(msg="domains: give domains, vhosts_enabled or both")
+        return None
+    if params["vhosts_enabled"] is False:
+        module.fail_json(
+            msg="vhosts_enabled: false deletes the app's domains in Dokku, so it cannot be combined "
+            "with domains; manage them in a separate task"
+        )
+    normalised = []
+    for domain in domains:
+        error = check_domain(domain, allow_wildcard=not is_global)
+        if error:
+            module.fail_json(msg="domains: " + error)
+        domain = normalise_domain(domain)
+        if domain in normalised:
+            module.fail_json(msg="domains: %r is listed twice (domains are compared lower-cased)" % domain)
+        normalised.append(domain)
+    return normalised
+
+
+def manage_global(module, runner, desired):
+    report = runner.json_read(["domains:report", "--global", "--format", "json"], default={})
+    current = split_words(report.get("global-vhosts"))
+    target, write = plan_domains(module.params["state"], desired, current)
+    if write:
+        runner.write(command_for(write[0], write[1], None))
+    before = dict(domains=sorted(set(d.lower() for d in current)))
+    after = dict(domains=sorted(set(target)))
+    exit_result(module, runner, bool(runner.commands), before, after, domains=after["domains"])
+
+
+def manage_app(module, runner, app, desired):
+    report = runner.json_read(["domains:report", app, "--format", "json"], ok_rcs=(0, 20))
+    if report is None:
+        runner.fail("app: app %r does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
+    current = split_words(report.get("app-vhosts"))
+    was_enabled = enabled = report.get("app-enabled") == "true"
+    wanted_enabled = module.params["vhosts_enabled"]
+    after_domains = [d.lower() for d in current]
+    write = None
+    if desired is not None:
+        after_domains, write = plan_domains(module.params["state"], desired, current)
+
+    if wanted_enabled is False and enabled:
+        runner.write(["domains:disable", app])
+        enabled, after_domains = False, []
+    # domains:add/set re-enable vhosts and enabling replaces the domains with the
+    # defaults: enable explicitly first, then set the whole target list
+    elif not enabled and (wanted_enabled or (write and write[0] in ("add", "set"))):
+        runner.write(["domains:enable", app])
+        enabled = True
+        if desired is None:
+            after_domains = default_app_domains(app, split_words(report.get("global-vhosts"))) or after_domains
+        else:
+            write = ("set", after_domains) if after_domains else ("clear", [])
+    if write:
+        runner.write(command_for(write[0], write[1], app))
+
+    before = dict(domains=sorted(set(d.lower() for d in current)), vhosts_enabled=was_enabled)
+    after = dict(domains=sorted(set(after_domains)), vhosts_enabled=enabled)
+    exit_result(
+        module, runner, bool(runner.commands), before, after,
+        domains=after["domains"], vhosts_enabled=enabled,
+    )
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dokku_argument_spec(
+            app=dict(type="str"),
+            domains=dict(type="list", elements="str"),
+            state=dict(type="str", default="present", choices=["present", "absent", "exact"]),
+            vhosts_enabled=dict(type="bool"),
+            **{"global": dict(type="bool", default=False)}
+        ),
+        supports_check_mode=True,
+    )
+    desired = validate(module)
+
+    runner = DokkuRunner(module)
+    runner.require_supported_version()
+    if module.params["global"]:
+        manage_global(module, runner, desired)
+    else:
+        manage_app(module, runner, module.params["app"], desired)
+
+
+if __name__ == "__main__":
+    main()
