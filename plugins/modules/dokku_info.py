@@ -99,11 +99,8 @@ commands:
   elements: list
 """
 
-import hashlib
-import hmac
-import os
-
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._config import ValueMarker
 from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
     no_apps_message,
     parse_config_export,
@@ -123,22 +120,6 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._validation impor
     DATASTORE_TYPES,
     check_app_name,
 )
-
-
-class Masker(object):
-    """Replace values by a marker that still tells equal from different within one run."""
-
-    def __init__(self, show):
-        self.show = show
-        self.key = os.urandom(16)
-
-    def __call__(self, values):
-        if self.show:
-            return dict(values)
-        return dict(
-            (k, "<hidden sha256:%s>" % hmac.new(self.key, v.encode("utf-8"), hashlib.sha256).hexdigest()[:8])
-            for k, v in values.items()
-        )
 
 
 def read_host(runner, mask):
@@ -238,7 +219,7 @@ def main():
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    mask = Masker(module.params["show_config_values"])
+    mask = dict if module.params["show_config_values"] else ValueMarker().mask
     facts, plugins = read_host(runner, mask)
     wanted = module.params["apps"] if module.params["apps"] is not None else facts["apps"]
     missing = [app for app in wanted if app not in facts["apps"]]

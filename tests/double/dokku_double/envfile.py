@@ -52,14 +52,15 @@ def _double_quote_escape(value):
 
 
 def marshal(env):
+    """godotenv ``Marshal``: one line per key, the *lines* sorted (``ENC2=`` before ``ENC=``)."""
     lines = []
-    for key in sorted(env):
-        value = env[key]
+    for key, value in env.items():
         number = atoi(value)
         if number is not None:
             lines.append("%s=%d" % (key, number))
         else:
             lines.append('%s="%s"' % (key, _double_quote_escape(value)))
+    lines.sort()
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -121,9 +121,6 @@ def pretty(env):
     return "\n".join((key + ":").ljust(width) + "  " + env[key] for key in sorted(env))
 
 
-def envfile_lines(env):
-    """godotenv ``Marshal``: the formatted *lines* are sorted (``ENC2=`` before ``ENC=``)."""
-    return "\n".join(sorted(envfile.marshal({key: value}).rstrip("\n") for key, value in env.items()))
 
 
 def export(env, fmt):
@@ -131,7 +128,7 @@ def export(env, fmt):
     if fmt == "exports":
         return "\n".join("export %s=%s" % (k, single_quote(env[k])) for k in keys) + "\n"
     if fmt == "envfile":
-        return envfile_lines(env) + "\n"
+        return envfile.marshal(env)
     if fmt == "docker-args":
         return " ".join("--env=%s=%s" % (k, single_quote(env[k])) for k in keys) + "\n"
     if fmt == "docker-args-keys":
@@ -345,14 +342,12 @@ def cmd_import(ctx, args):
     if len(rest) != 1:
         ctx.fail("Not implemented in test double: config:import needs exactly one FILE or -")
     source = rest[0]
+    ctx.info1_quiet("Reading config vars from %s" % ("stdin" if source == "-" else source))
     entries = _parse_import(ctx, values["format"], _import_source(ctx, source))
     env = envfile.load_or_fail(ctx, scope)
     _validate_keys(ctx, entries)
-    ctx.info1_quiet("Reading config vars from %s" % ("stdin" if source == "-" else source))
     if values["replace"]:
-        stale = sorted(key for key in env if key not in entries)
-        if stale:
-            unset_many(ctx, scope, stale, restart=False)
+        unset_many(ctx, scope, sorted(key for key in env if key not in entries), restart=False)
     for key in sorted(entries):
         ctx.info1_quiet("Setting config var %s=%s" % (key, entries[key]))
     set_many(ctx, scope, entries, not values["no-restart"])
