@@ -129,7 +129,7 @@ class Host:
             path = self._to_host(argv[1])
             try:
                 with open(path, encoding="utf-8") as handle:
-                    return 0, handle.read(), ""
+                    return 0, self._from_host(handle.read()), ""
             except FileNotFoundError:
                 return 1, "", "cat: %s: No such file or directory\n" % argv[1]
         if argv[0] == "ls":
@@ -141,7 +141,7 @@ class Host:
             if not os.path.exists(path):
                 return 1, "", "no crontab for dokku\n"
             with open(path, encoding="utf-8") as handle:
-                return 0, handle.read(), ""
+                return 0, self._from_host(handle.read()), ""
         raise ValueError("unknown inspection step %r" % argv)
 
 

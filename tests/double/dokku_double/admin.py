@@ -30,6 +30,8 @@ def init_state(env=None, version="0.38.27", plugins=(), wipe=True):
     for name in plugins:
         plugin_version, description = KNOWN_PLUGINS[name]
         write_plugin(ctx, name, plugin_version, description)
+    if "letsencrypt" in plugins:
+        os.makedirs(ctx.libpath("data", "letsencrypt", "--global", "accounts"), exist_ok=True)
     os.makedirs(ctx.double_path(), exist_ok=True)
     return ctx
 

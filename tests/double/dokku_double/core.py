@@ -120,6 +120,11 @@ class Ctx:
         return data.split("\n", 1)[0]
 
 
+def not_implemented(ctx, what):
+    """Anything the double does not model fails loudly (contract §17)."""
+    ctx.fail("Not implemented in test double: %s" % what)
+
+
 # ---------------------------------------------------------------------------
 # Files
 # ---------------------------------------------------------------------------

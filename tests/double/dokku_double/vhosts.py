@@ -5,6 +5,7 @@ output (as captured on real Dokku 0.38.27 with no app deployed) is produced by
 :func:`nginx_build` so every command prints it the same way.
 """
 
+import os
 import random
 import re
 
@@ -78,6 +79,10 @@ def proxy_port(ctx, app):
     return prop_get(ctx, "proxy", app, "proxy-port")
 
 
+def cert_exists(ctx, app):
+    return all(os.path.exists(ctx.home(app, "tls", name)) for name in ("server.crt", "server.key"))
+
+
 def nginx_build(ctx, app, warn_listeners=True):
     """The ``proxy-build-config`` output of nginx-vhosts for an undeployed app."""
     if not app_vhost_enabled(ctx, app):
@@ -92,7 +97,7 @@ def nginx_build(ctx, app, warn_listeners=True):
     ctx.info1("Creating http nginx.conf")
     ctx.verbose("Reloading nginx")
     for mapping in ports_map(ctx, app):
-        if mapping.startswith("https:"):
+        if mapping.startswith("https:") and not cert_exists(ctx, app):
             ctx.warn(
                 "Ignoring detected https port mapping without an accompanying ssl certificate (%s)"
                 % mapping
