@@ -27,16 +27,18 @@ EMAIL_RE = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-
 LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 IPV4_RE = re.compile(r"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$")
 PORT_MAP_RE = re.compile(r"^(http|https|tcp|udp|grpc|grpcs):(\d{1,5}):(\d{1,5})$")
-SSH_KEY_TYPES = (
-    "ssh-ed25519",
-    "ssh-rsa",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-    "ssh-dss",
-)
+# Key types and how many fields follow the type name inside the key data.
+SSH_KEY_FIELDS = {
+    "ssh-ed25519": 1,
+    "ssh-rsa": 2,
+    "ecdsa-sha2-nistp256": 2,
+    "ecdsa-sha2-nistp384": 2,
+    "ecdsa-sha2-nistp521": 2,
+    "sk-ssh-ed25519@openssh.com": 2,
+    "sk-ecdsa-sha2-nistp256@openssh.com": 3,
+    "ssh-dss": 4,
+}
+SSH_KEY_TYPES = tuple(SSH_KEY_FIELDS)
 DATASTORE_TYPES = (
     "postgres",
     "mysql",
@@ -208,10 +210,19 @@ def parse_ssh_public_key(key):
     try:
         blob = base64.b64decode(parts[1].encode("ascii"), validate=True)
         inner_type, offset = _read_ssh_string(blob, 0)
-        _rest, offset = _read_ssh_string(blob, offset)
+        if inner_type.decode("ascii", "replace") != parts[0]:
+            return None, None, "the SSH public key data does not match its type %s" % parts[0]
+        fields = []
+        for _index in range(SSH_KEY_FIELDS[parts[0]]):
+            field, offset = _read_ssh_string(blob, offset)
+            fields.append(field)
+        if offset != len(blob):
+            raise ValueError("trailing bytes")
+        if parts[0] == "ssh-ed25519" and len(fields[0]) != 32:
+            raise ValueError("bad ed25519 key length")
+        if parts[0] == "ssh-rsa" and len(fields[1].lstrip(b"\x00")) * 8 < 1024:
+            raise ValueError("RSA key too short")
     except (ValueError, binascii.Error, UnicodeEncodeError):
-        return None, None, "the SSH public key data is not valid (truncated or not base64)"
-    if inner_type.decode("ascii", "replace") != parts[0]:
-        return None, None, "the SSH public key data does not match its type %s" % parts[0]
+        return None, None, "the SSH public key data is not valid (truncated, corrupted or not base64)"
     digest = base64.b64encode(hashlib.sha256(blob).digest()).decode("ascii").rstrip("=")
     return " ".join(parts), "SHA256:" + digest, None

@@ -31,6 +31,8 @@ class DokkuHost:
             "DOKKU_ROOT": os.path.join(self.workdir, "home", "dokku"),
             "DOKKU_LIB_ROOT": os.path.join(self.workdir, "var", "lib", "dokku"),
             "DOKKU_DOUBLE_DIR": os.path.join(self.workdir, "double"),
+            # Ansible runs as root on a Dokku host; let a non-root developer run the tests too
+            "DOKKU_DOUBLE_EUID": "0",
         }
         init_state(env=dict(os.environ, **self.env), version=version, plugins=plugins)
 

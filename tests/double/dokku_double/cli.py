@@ -13,6 +13,7 @@ from .core import COMMANDS, Ctx, DokkuExit
 # Importing the families registers their commands.
 from . import apps  # noqa: F401  pylint: disable=unused-import
 from . import families  # noqa: F401  pylint: disable=unused-import
+from .families import plugins
 
 _LATENCY_CACHE = {}
 _BUILTIN_LATENCY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "latency.json")
@@ -162,6 +163,8 @@ def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
     cmd = COMMANDS.get(name)
     if cmd is not None and not core.plugin_enabled(ctx, cmd.plugin):
         cmd = None
+    if cmd is None:  # an enabled non-core plugin serves its own commands script
+        cmd = plugins.script_command(ctx, name)
     kind = "unknown" if cmd is None else cmd.kind(rest)
     fault = None
     rc = 0
