@@ -217,6 +217,7 @@ def cmd_rename(ctx, args):
     ctx.info1_quiet("Renaming %s to %s" % (old, new))
     create_app(ctx, new)
     copy_app_state(ctx, old, new)
+    fire(ctx, "post-app-rename", old, new)
     ctx.info1("Destroying %s (including all add-ons)" % old)
     destroy_app_state(ctx, old)
     ctx.info1("Cleaning up...")
