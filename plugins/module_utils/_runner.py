@@ -163,6 +163,17 @@ class DokkuRunner(object):
             result[key] = self.mask(value) if isinstance(value, (str, list)) else value
         self.module.fail_json(**result)
 
+    def missing(self, msg):
+        """Something the task builds on does not exist (an app, a service, a plugin).
+
+        In check mode an earlier task of the same run would have created it, so the
+        caller predicts against an empty state and the run gets a warning; a real run
+        fails with ``msg``.
+        """
+        if not self.check_mode:
+            self.fail(msg)
+        self.module.warn(msg + " (check mode assumes an earlier task creates it)")
+
     # ---------------------------------------------------------------- version
     @property
     def version(self):

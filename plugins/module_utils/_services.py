@@ -19,13 +19,14 @@ DOES_NOT_EXIST = "does not exist"
 
 
 def require_plugin(runner, kind, args, res):
-    """Fail clearly when ``dokku <kind>:...`` does not exist on the host."""
-    if NOT_A_COMMAND in (res.stderr or ""):
-        runner.fail(
-            "the %s plugin is not installed or not enabled on this host (dokku has no %s:* commands); "
-            "install it first, for example with selfhosted.dokku.dokku_plugin" % (kind, kind),
-            args=args, rc=res.rc, stdout=res.stdout, stderr=res.stderr,
-        )
+    """False (after failing, or warning in check mode) when ``dokku <kind>:...`` does not exist."""
+    if NOT_A_COMMAND not in (res.stderr or ""):
+        return True
+    runner.missing(
+        "the %s plugin is not installed or not enabled on this host (dokku has no %s:* commands); "
+        "install it first, for example with selfhosted.dokku.dokku_plugin" % (kind, kind)
+    )
+    return False
 
 
 def fail_unexpected(runner, args, res):
@@ -41,7 +42,6 @@ def service_exists(runner, kind, service):
     res = runner.read(args, ok_rcs=(0, 1))
     if res.rc == 0:
         return True
-    require_plugin(runner, kind, args, res)
-    if DOES_NOT_EXIST not in res.stderr:
+    if require_plugin(runner, kind, args, res) and DOES_NOT_EXIST not in res.stderr:
         fail_unexpected(runner, args, res)
     return False

@@ -204,7 +204,8 @@ def read_config(runner, scope):
     """``config:export --format json``; its error text is not returned (it can quote values)."""
     res = runner.read(["config:export", "--format", "json", scope], fail_on_error=False)
     if res.rc == 20:
-        runner.fail("app: app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % scope)
+        runner.missing("app: app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % scope)
+        return {}
     if res.rc != 0:
         runner.fail(
             "cannot read the config vars of %s: dokku config:export exited with code %d (its message is "

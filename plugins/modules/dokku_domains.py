@@ -271,7 +271,8 @@ def manage_global(module, runner, desired):
 def manage_app(module, runner, app, desired):
     report = runner.json_read(["domains:report", app, "--format", "json"], ok_rcs=(0, 20))
     if report is None:
-        runner.fail("app: app %r does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
+        runner.missing("app: app %r does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
+        report = {"app-vhosts": "", "app-enabled": "true"}
     current = split_words(report.get("app-vhosts"))
     was_enabled = enabled = report.get("app-enabled") == "true"
     wanted_enabled = module.params["vhosts_enabled"]

@@ -184,12 +184,20 @@ def read_json(runner, args):
         except ValueError as exc:
             runner.fail("cannot parse the output of dokku letsencrypt:report: %s" % exc,
                         args=args, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-    if NOT_A_COMMAND in res.stderr:
-        runner.fail(
-            "the dokku-letsencrypt plugin is not installed: install it with "
-            "dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git"
-        )
+    if plugin_missing(runner, res):
+        return res, {}  # check mode: predict as if nothing were set yet
     return res, None
+
+
+def plugin_missing(runner, res):
+    """True when the plugin is absent (a real run fails here, check mode warns)."""
+    if NOT_A_COMMAND not in res.stderr:
+        return False
+    runner.missing(
+        "the dokku-letsencrypt plugin is not installed: install it with "
+        "dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git"
+    )
+    return True
 
 
 def global_property_files(key):
@@ -217,7 +225,8 @@ def read_settings(runner, app):
     res, data = read_json(runner, ["letsencrypt:report", app, "--format", "json"])
     if data is None:
         if res.rc == 20 or no_apps_message(res.stderr):
-            runner.fail("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
+            runner.missing("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
+            return "", "", ""
         runner.fail("dokku letsencrypt:report failed", args=["letsencrypt:report", app],
                     rc=res.rc, stdout=res.stdout, stderr=res.stderr)
     return data.get("email", ""), data.get("server", ""), data.get("computed-email", "")
@@ -225,7 +234,9 @@ def read_settings(runner, app):
 
 def read_cron_job(runner):
     """The status header of ``letsencrypt:cron-job`` (no --quiet: the header is the answer)."""
-    res = runner.read(["letsencrypt:cron-job"])
+    res = runner.read(["letsencrypt:cron-job"], ok_rcs=(0, 1))
+    if res.rc != 0 and plugin_missing(runner, res):
+        return False
     if CRON_DISABLED in res.stdout:
         return False
     if CRON_ENABLED in res.stdout:
@@ -274,9 +285,14 @@ def main():
     if params["server"] is not None:
         before["server"], after["server"] = stored_server(server), params["server"]
     if params["state"] is not None:
-        active = parse_flag_value(runner.read(["letsencrypt:active", app]).stdout) == "true"
+        res = runner.read(["letsencrypt:active", app], ok_rcs=(0, 1, 20))
+        if res.rc == 1:
+            plugin_missing(runner, res) or runner.fail(
+                "dokku letsencrypt:active failed", args=["letsencrypt:active", app],
+                rc=res.rc, stdout=res.stdout, stderr=res.stderr)
+        active = res.rc == 0 and parse_flag_value(res.stdout) == "true"
         before["enabled"], after["enabled"] = active, params["state"] == "enabled"
-        if after["enabled"] and not active and not (params["email"] or computed_email):
+        if after["enabled"] and not active and not (params["email"] or computed_email) and not runner.check_mode:
             runner.fail(
                 "state=enabled: app %s has no e-mail address for Let's Encrypt; give email on this "
                 "task or set a global one (global=true, email=...)" % app

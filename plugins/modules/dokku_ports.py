@@ -170,8 +170,8 @@ def main():
     runner.require_supported_version()
     report = runner.read(["ports:report", app, "--ports-map"], ok_rcs=(0, 20))
     if report.rc == 20:
-        runner.fail("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
-    current = sorted(split_words(parse_flag_value(report.stdout)))
+        runner.missing("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
+    current = sorted(split_words(parse_flag_value(report.stdout))) if report.rc == 0 else []
 
     target = target_mappings(module.params["state"], current, desired)
     if target != current:

@@ -182,12 +182,13 @@ def read_linked(runner, kind, service, app, must_exist):
         return True
     if res.rc == 20:
         if must_exist:
-            runner.fail("app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
+            runner.missing("app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
         return False
-    require_plugin(runner, kind, args, res)
+    if not require_plugin(runner, kind, args, res):
+        return False
     if DOES_NOT_EXIST in res.stderr:
         if must_exist:
-            runner.fail(
+            runner.missing(
                 "%s service %s does not exist; create it first (selfhosted.dokku.dokku_service)" % (kind, service)
             )
         return False

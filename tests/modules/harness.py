@@ -82,6 +82,38 @@ class DokkuHost:
             json.dump(rules, handle)
 
     # ---------------------------------------------------------- ansible runs
+    def ansible_env(self, extra_env=None):
+        env = dict(os.environ, **self.env)
+        env.update(
+            {
+                "PATH": BIN + os.pathsep + env.get("PATH", ""),
+                "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
+                "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+                "ANSIBLE_LOCALHOST_WARNING": "false",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "false",
+                "ANSIBLE_VERBOSE_TO_STDERR": "1",
+            }
+        )
+        env.update(extra_env or {})
+        return env
+
+    def playbook(self, args, tag="playbook", extra_env=None):
+        """Run ansible-playbook with ``args``; returns (json report, proc)."""
+        env = self.ansible_env(extra_env)
+        env["DOKKU_DOUBLE_TAG"] = tag
+        proc = subprocess.run(
+            [os.path.join(os.path.dirname(sys.executable), "ansible-playbook")] + list(args),
+            capture_output=True, text=True, env=env, cwd=REPO, check=False,
+        )
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError as exc:
+            raise AssertionError("ansible-playbook output is not JSON:\n%s\n%s" % (proc.stdout, proc.stderr)) from exc
+        return report, proc
+
     def run_tasks(self, tasks, extra_env=None, verbosity=0):
         """Run tasks in one playbook; returns ``(results, proc)``.
 
@@ -104,29 +136,8 @@ class DokkuHost:
         path = os.path.join(self.workdir, "playbook-%d.yml" % len(os.listdir(self.workdir)))
         with open(path, "w", encoding="utf-8") as handle:
             yaml.safe_dump(playbook, handle, sort_keys=False)
-        env = dict(os.environ, **self.env)
-        env.update(
-            {
-                "PATH": BIN + os.pathsep + env.get("PATH", ""),
-                "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS,
-                "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-                "ANSIBLE_LOCALHOST_WARNING": "false",
-                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-                "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_RETRY_FILES_ENABLED": "false",
-                "ANSIBLE_VERBOSE_TO_STDERR": "1",
-            }
-        )
-        env.update(extra_env or {})
-        cmd = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local", path]
-        if verbosity:
-            cmd.append("-" + "v" * verbosity)
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, check=False)
-        try:
-            report = json.loads(proc.stdout)
-        except ValueError as exc:
-            raise AssertionError("ansible-playbook output is not JSON:\n%s\n%s" % (proc.stdout, proc.stderr)) from exc
+        args = ["-i", "localhost,", "-c", "local", path] + (["-" + "v" * verbosity] if verbosity else [])
+        report, proc = self.playbook(args, extra_env=extra_env)
         results = [task["hosts"]["localhost"] for task in report["plays"][0]["tasks"]]
         return results, proc
 
