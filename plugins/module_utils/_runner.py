@@ -70,7 +70,15 @@ class DokkuRunner(object):
         self.commands = []
         self._secrets = set()
         self._version = None
-        self._bin = module.get_bin_path("dokku", required=True)
+        self._bin = module.get_bin_path("dokku")
+        if self._bin is None:
+            if module.check_mode:
+                # a fresh host in check mode: dokku_install would install Dokku first
+                module.exit_json(
+                    changed=False, skipped=True, commands=[],
+                    msg="dokku is not installed on this host, so check mode cannot predict this task",
+                )
+            module.fail_json(msg="dokku is not installed on this host (no dokku command on the PATH)")
         self._timeout_bin = module.get_bin_path("timeout")
         self.timeout = module.params.get("command_timeout") or DEFAULT_TIMEOUT
         for secret in secrets or ():

@@ -88,6 +88,27 @@ def test_secret_added_late_is_masked_in_earlier_commands():
     assert runner.masked_commands() == [["dokku", "config:set", "app", "K=" + MASK]]
 
 
+class Exited(Exception):
+    pass
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_missing_dokku_skips_in_check_mode_and_fails_otherwise(check_mode):
+    module = FakeModule(check_mode=check_mode)
+    module.get_bin_path = lambda name, required=False: None
+
+    def exit_json(**kwargs):
+        raise Exited(kwargs)
+
+    module.exit_json = exit_json
+    with pytest.raises(Exited if check_mode else Failed) as info:
+        DokkuRunner(module)
+    result = info.value.args[0]
+    assert "dokku is not installed" in result["msg"]
+    if check_mode:
+        assert result["skipped"] is True and result["changed"] is False
+
+
 def test_ok_rcs_accepts_expected_codes():
     module = FakeModule(responses=[(20, "", " !     App x does not exist\n")])
     runner = DokkuRunner(module)

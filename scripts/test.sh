@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The project's test command (CI runs it through .ci/run). On a fresh Debian 12 machine it
+# sets up everything itself (Python venv, Docker engine, the local base image), then runs:
+#   1. pytest: unit tests, the Dokku test double against the real-Dokku transcripts, and every
+#      module through ansible-playbook against the double;
+#   2. ansible-lint (production profile) and ansible-test sanity (no ignore entries);
+#   3. ansible-doc for every module;
+#   4. molecule test --all (every role, and site.yml, in a systemd container).
+# Usage: scripts/test.sh [--no-molecule]
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+molecule=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-molecule) molecule=0 ;;
+    *) die "unknown argument: $arg (usage: scripts/test.sh [--no-molecule])" ;;
+  esac
+done
+
+summary=()
+step() {
+  local name="$1" start
+  shift
+  start="$(now)"
+  log "== $name"
+  "$@"
+  summary+=("$(printf '%-28s %6ss' "$name" "$(elapsed "$start")")")
+}
+
+step "python environment" scripts/setup-python.sh
+# shellcheck source=/dev/null
+. "$REPO_ROOT/.venv/bin/activate"
+
+step "pytest" python -m pytest -n 2 -p no:cacheprovider
+step "ansible-lint" ansible-lint
+step "ansible-test sanity" scripts/sanity.sh
+step "ansible-doc" scripts/check-docs.sh
+if [ "$molecule" = 1 ]; then
+  step "docker engine" scripts/setup-docker.sh
+  step "base image" scripts/build-base-image.sh
+  step "molecule test --all" molecule test --all
+fi
+
+log "all checks passed"
+printf '%s\n' "${summary[@]}" >&2
