@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Write (or --check) each role's README.md from its meta/argument_specs.yml and defaults.
 
 The README is generated so it can never disagree with the spec the role validates at start:

@@ -121,8 +121,6 @@ def pretty(env):
     return "\n".join((key + ":").ljust(width) + "  " + env[key] for key in sorted(env))
 
 
-
-
 def export(env, fmt):
     keys = sorted(env)
     if fmt == "exports":

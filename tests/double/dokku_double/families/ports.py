@@ -571,4 +571,3 @@ def cmd_proxy_disable(ctx, args):
 @command("proxy:enable", kind="write")
 def cmd_proxy_enable(ctx, args):
     _toggle_proxy(ctx, args, "proxy:enable", False)
-
