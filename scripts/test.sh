@@ -4,7 +4,7 @@
 #   1. pytest: unit tests, the Dokku test double against the real-Dokku transcripts, and every
 #      module through ansible-playbook against the double;
 #   2. ansible-lint (production profile) and ansible-test sanity (no ignore entries);
-#   3. ansible-doc for every module;
+#   3. ansible-doc for every module, and a build of the collection without test fixtures;
 #   4. molecule test --all (every role, and site.yml, in a systemd container).
 # Usage: scripts/test.sh [--no-molecule]
 set -euo pipefail
@@ -37,7 +37,7 @@ step "python environment" scripts/setup-python.sh
 step "pytest" python -m pytest -n 2 -p no:cacheprovider
 step "ansible-lint" ansible-lint
 step "ansible-test sanity" scripts/sanity.sh
-step "ansible-doc" scripts/check-docs.sh
+step "ansible-doc and build" scripts/check-build.sh
 if [ "$molecule" = 1 ]; then
   step "docker engine" scripts/setup-docker.sh
   step "base image" scripts/build-base-image.sh
