@@ -1,0 +1,1 @@
+"""git commands of the double (to be written)."""
