@@ -177,8 +177,10 @@ def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
             raise DokkuExit(1)
         model = _latency_model(ctx)
         if model:
+            # a call lasts as long as on real Dokku: the double's own start-up counts towards it
             scale = float(ctx.env.get("DOKKU_DOUBLE_LATENCY_SCALE", "1"))
-            time.sleep(latency_ms(model, ctx, name, rest) * scale / 1000.0)
+            spent = time.time() - float(ctx.env.get("DOKKU_DOUBLE_T0") or started)
+            time.sleep(max(0.0, latency_ms(model, ctx, name, rest) * scale / 1000.0 - spent))
         if cmd.root_only and euid != 0:
             ctx.fail("This command must be run as root")
         fault = check_faults(ctx, name, kind)
