@@ -22,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 
 MASK = "********"
@@ -40,6 +41,11 @@ def dokku_argument_spec(**spec):
     merged = dict(COMMON_ARGUMENT_SPEC)
     merged.update(spec)
     return merged
+
+
+def dokku_root():
+    """Dokku's home (``DOKKU_ROOT`` from the environment, as Dokku reads it)."""
+    return os.environ.get("DOKKU_ROOT") or "/home/dokku"
 
 
 def parse_version(text):
@@ -212,6 +218,45 @@ class DokkuRunner(object):
 
     def at_least(self, *version):
         return self.version >= tuple(version)
+
+    # -------------------------------------------------------------------- git
+    def ls_remote(self, url, ref, ok_rcs=(0, 2), fail_on_error=True):
+        """``git ls-remote --exit-code URL REF REF^{}``: a read (it also runs in check mode).
+
+        The second pattern lists an annotated tag's commit (``refs/tags/REF^{}``).  git
+        runs with Dokku's home as ``HOME`` (``DOKKU_ROOT``, default ``/home/dokku``) so it
+        uses the ``.netrc`` that ``dokku git:auth`` writes, never prompts, and is stopped
+        after ``command_timeout``.  rc 2 means that no ref matched.
+        """
+        args = ["ls-remote", "--exit-code", url, ref, ref + "^{}"]
+        display = " ".join(self.mask(["git"] + args))
+        git = self.module.get_bin_path("git")
+        if git is None:
+            self.fail("git is not installed on this host (it is needed to resolve %s)" % self.mask(ref))
+        argv = [git] + args
+        run_argv = argv
+        if self._timeout_bin and self.timeout:
+            run_argv = [self._timeout_bin, "--kill-after=10", str(int(self.timeout))] + argv
+        rc, out, err = self.module.run_command(
+            run_argv,
+            check_rc=False,
+            environ_update={
+                "LC_ALL": "C",
+                "LANG": "C",
+                "GIT_TERMINAL_PROMPT": "0",
+                "HOME": dokku_root(),
+            },
+            expand_user_and_vars=False,
+        )
+        if run_argv is not argv and rc == 124:
+            self.fail("git ls-remote timed out after %d seconds" % self.timeout, cmd=display)
+        if fail_on_error and rc not in ok_rcs:
+            detail = (err or out or "").strip()
+            self.fail(
+                "git ls-remote failed with exit code %d%s" % (rc, ": " + detail.splitlines()[-1] if detail else ""),
+                cmd=display,
+            )
+        return Result(rc, out, err)
 
     # ----------------------------------------------------------- common reads
     def app_exists(self, app):

@@ -9,18 +9,26 @@ State lives in properties, as on real Dokku 0.38:
   ``--global`` counterparts;
 * ``ps/APP/scale`` (one ``type=qty`` per line) and the ``ps:set`` properties.
 
-An app counts as deployed when ``core.app_deployed`` says so; the double runs
-no containers, so ``ps:stop`` only records ``data/ps/APP/stopped``.
+An app counts as deployed when ``core.app_deployed`` says so (``git:*`` deploys
+set it through :func:`deploy`).  The double runs no containers: a deploy writes
+one ``$DOKKU_ROOT/APP/CONTAINER.<type>.<n>`` file with a made-up container id
+per process, as docker-local does, and ``ps:report`` shows them as
+``--status-<type>.<n>``; ``ps:stop`` records ``data/ps/APP/stopped`` (and
+``restore=false``), which ``ps:start``, ``ps:restart`` and every deploy clear.
+The deploy lines printed are a reconstruction, not captured output.
 """
 
+import glob
 import os
 import re
+import secrets
 
 from .. import vhosts
 from ..core import (
     GoFlags,
     app_deployed,
     command,
+    fire,
     go_json,
     go_report,
     not_implemented,
@@ -281,13 +289,59 @@ def _running(ctx, app):
     return "false" if os.path.exists(_stopped_marker(ctx, app)) else "true"
 
 
+def _scale_path(ctx, app):
+    return ctx.libpath("config", "ps", app, "scale")
+
+
 def formations(ctx, app):
     """``ps/APP/scale``: [(process type, quantity)] sorted by type."""
     result = {}
-    for line in read_lines(ctx.libpath("config", "ps", app, "scale")):
+    for line in read_lines(_scale_path(ctx, app)):
         proc, _sep, qty = line.partition("=")
         result[proc] = int(qty)
     return sorted(result.items())
+
+
+def _save_formations(ctx, app, counts):
+    write_lines(_scale_path(ctx, app), ["%s=%d" % item for item in sorted(counts.items())])
+
+
+def add_process_types(ctx, app, process_types):
+    """A deploy adds the Procfile's new process types to the formation (web at 1, others at 0)."""
+    counts = dict(formations(ctx, app))
+    for proc in process_types:
+        counts.setdefault(proc, 1 if proc == "web" else 0)
+    _save_formations(ctx, app, counts)
+
+
+def _containers(ctx, app):
+    """[(``type.n``, container id)] from the ``CONTAINER.type.n`` files, sorted."""
+    prefix = ctx.home(app, "CONTAINER.")
+    return sorted(
+        (path[len(prefix):], read_lines(path)[0]) for path in glob.glob(glob.escape(prefix) + "*")
+    )
+
+
+def _replace_containers(ctx, app, proc, qty):
+    for path in glob.glob(glob.escape(ctx.home(app, "CONTAINER.%s." % proc)) + "*"):
+        remove_path(path)
+    for index in range(1, qty + 1):
+        write_file(ctx.home(app, "CONTAINER.%s.%d" % (proc, index)), secrets.token_hex(32) + "\n")
+
+
+def deploy(ctx, app, only=None):
+    """A docker-local deploy: new containers for the process types in ``only`` (default all).
+
+    The app is then deployed and running; an app without a formation runs one web process.
+    """
+    for proc, qty in formations(ctx, app) or [("web", 1)]:
+        if only is None or proc in only:
+            ctx.info1("Deploying %s (count=%d)" % (proc, qty))
+            _replace_containers(ctx, app, proc, qty)
+    ctx.info1("Running post-deploy")
+    write_file(ctx.libpath("data", "ps", app, "deployed"), "")
+    remove_path(_stopped_marker(ctx, app))
+    prop_set(ctx, "ps", app, "restore", "")
 
 
 def _ps_prop(ctx, scope, name):
@@ -329,6 +383,9 @@ def _ps_rows(ctx, app):
         "--restore": prop_get(ctx, "ps", app, "restore", default="true"),
         "--running": _running(ctx, app),
     })
+    status = "running" if _running(ctx, app) == "true" else "exited"
+    for process, container_id in _containers(ctx, app):
+        rows["--status-" + process] = "%s (CID: %s)" % (status, container_id[:11])
     return rows
 
 
@@ -338,13 +395,6 @@ def cmd_ps_report(ctx, args):
               app_rows=lambda app: _ps_rows(ctx, app),
               global_rows=lambda: _ps_global_rows(ctx, "--global"),
               json_strip="ps-", legacy_prefix=True)
-
-
-def _deploy_lines(ctx, app):
-    """What the double prints for a (re)deploy of a deployed app: no containers run."""
-    for proc, qty in formations(ctx, app) or [("web", 1)]:
-        ctx.info1("Deploying %s (count=%d)" % (proc, qty))
-    ctx.info1("Running post-deploy")
 
 
 def _scale_flags():
@@ -371,6 +421,7 @@ def cmd_ps_scale(ctx, args):
         _scale_report(ctx, app, values["format"])
         return
     current = dict(formations(ctx, app))
+    wanted = dict(current)
     for item in tuples:
         proc, sep, qty = item.partition("=")
         if not sep or qty == "":
@@ -378,12 +429,12 @@ def cmd_ps_scale(ctx, args):
         number, error = go_atoi(qty)
         if error or number < 0:
             ctx.fail("Invalid count for process type %s" % proc)
-        current[proc] = number
+        wanted[proc] = number
     ctx.info1("Scaling %s processes: %s" % (app, " ".join(tuples)))
-    write_lines(ctx.libpath("config", "ps", app, "scale"),
-                ["%s=%d" % item for item in sorted(current.items())])
-    if app_deployed(ctx, app) and not values["skip-deploy"]:
-        _deploy_lines(ctx, app)
+    _save_formations(ctx, app, wanted)
+    changed = [proc for proc, qty in wanted.items() if current.get(proc) != qty]
+    if app_deployed(ctx, app) and not values["skip-deploy"] and changed:
+        deploy(ctx, app, only=changed)
 
 
 def _scale_report(ctx, app, fmt):
@@ -425,8 +476,7 @@ def cmd_ps_restart(ctx, args):
     app = _app_for(ctx, "ps:restart", args)
     if _not_deployed(ctx, app):
         return
-    remove_path(_stopped_marker(ctx, app))
-    _deploy_lines(ctx, app)
+    deploy(ctx, app)
 
 
 @command("ps:start", kind="write")
@@ -438,8 +488,7 @@ def cmd_ps_start(ctx, args):
         ctx.warn("App %s already running" % app)
         return
     ctx.warn("App has been detected as not running, releasing")
-    remove_path(_stopped_marker(ctx, app))
-    _deploy_lines(ctx, app)
+    deploy(ctx, app)
 
 
 @command("ps:stop", kind="write")
@@ -449,15 +498,16 @@ def cmd_ps_stop(ctx, args):
         return
     ctx.info1_quiet("Stopping %s" % app)
     write_file(_stopped_marker(ctx, app), "1\n")
+    prop_set(ctx, "ps", app, "restore", "false")
 
 
 @command("ps:rebuild", kind="write")
 def cmd_ps_rebuild(ctx, args):
+    """Rebuilds from the app's repository (the git plugin's ``receive-app`` trigger)."""
     app = _app_for(ctx, "ps:rebuild", args)
     if not app_deployed(ctx, app):
         not_implemented(ctx, "ps:rebuild of an app that was never deployed")
-    remove_path(_stopped_marker(ctx, app))
-    _deploy_lines(ctx, app)
+    fire(ctx, "receive-app", app)
 
 
 def _property_args(ctx, name, args):
