@@ -49,12 +49,14 @@ SECURITY_MIRROR="${SECURITY_MIRROR%/}"
 #   (PID 1, systemctl, hostnamectl), openssh-server (Dokku's git push), gnupg/curl/
 #   wget/ca-certificates (repository keys), cron, iproute2 (network facts),
 #   procps, netbase (/etc/services), lsb-release, apt-utils (quiet debconf),
-#   less. `hostname` (hostname -f) is in minbase already.
+#   less, git (a dependency of the dokku package: app repositories; the Dokku test
+#   double's stand-in bootstrap.sh would apt-get it on every instance otherwise).
+#   `hostname` (hostname -f) is in minbase already.
 PACKAGES=(
   python3 python3-apt python3-debian debconf-utils apt-utils
   sudo ca-certificates gnupg curl wget
   systemd systemd-sysv dbus openssh-server cron
-  iproute2 procps netbase lsb-release less
+  iproute2 procps netbase lsb-release less git
 )
 # Image configuration applied by `docker import --change` (docker 20.10 accepts
 # CMD ENTRYPOINT ENV EXPOSE LABEL ONBUILD USER VOLUME WORKDIR, not STOPSIGNAL;

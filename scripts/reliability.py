@@ -23,12 +23,13 @@ from concurrent.futures import ThreadPoolExecutor
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(REPO, "tests"), os.path.join(REPO, "tests", "modules"), os.path.join(REPO, "tests", "double")]
 
-import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import  (collection link)
+import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from harness import DokkuHost  # noqa: E402  pylint: disable=wrong-import-position
 
 CANARY_CONFIG = "canary-config-7d1f3e9b"
 CANARY_PASSWORD = "CanaryPassw0rd5a2c"
-KEY = open(os.path.join(REPO, "tests", "double", "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8").read().strip()
+with open(os.path.join(REPO, "tests", "double", "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8") as _handle:
+    KEY = _handle.read().strip()
 PRIVATE_KEY = (
     "-----BEGIN OPENSSH PRIVATE KEY-----\n"
     "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
@@ -227,7 +228,7 @@ def run_verbose_secrets(workdir):
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--json", default=os.path.join(REPO, "tests", "output", "reliability.json"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="reliability-") as workdir:

@@ -12,6 +12,7 @@ from dokku_double import cli
 from dokku_double.admin import init_state
 from gitrepo import Source, git  # pylint: disable=import-error
 
+
 @pytest.fixture
 def repo(tmp_path):
     """Branch main at commit A (a Procfile with web and worker), annotated tag v1 on it."""

@@ -2,7 +2,10 @@
 
 ``init`` lays out a fresh host: the dokku home with an empty authorized_keys,
 the version file, and optionally the postgres and letsencrypt plugins, which is
-the clean state the public transcripts start from.
+the clean state the public transcripts start from.  ``init --upgrade`` keeps
+the host's state (apps, config, keys, plugins, services) and only switches the
+version, as a package upgrade does; the stand-in ``bootstrap.sh`` uses it on
+every run after the first.
 """
 
 import argparse
@@ -17,6 +20,7 @@ KNOWN_PLUGINS = {
 
 
 def init_state(env=None, version="0.38.27", plugins=(), wipe=True):
+    """Lay out a Dokku host; with ``wipe=False`` keep every existing file but the version."""
     ctx = Ctx(env=env)
     if wipe:
         for path in (ctx.root, ctx.lib):
@@ -24,7 +28,8 @@ def init_state(env=None, version="0.38.27", plugins=(), wipe=True):
                 for entry in os.listdir(path):
                     remove_path(os.path.join(path, entry))
     os.makedirs(ctx.home(".ssh"), exist_ok=True)
-    write_file(ctx.home(".ssh", "authorized_keys"), "", mode=0o600)
+    if wipe or not os.path.exists(ctx.home(".ssh", "authorized_keys")):
+        write_file(ctx.home(".ssh", "authorized_keys"), "", mode=0o600)
     write_file(ctx.home(".sshcommand"), "/usr/bin/dokku\n")
     write_file(ctx.libpath("STABLE_VERSION"), version + "\n")
     for name in plugins:
@@ -42,9 +47,20 @@ def admin_main(argv):
     init = sub.add_parser("init", help="wipe and lay out a fresh Dokku host")
     init.add_argument("--version", default="0.38.27")
     init.add_argument("--plugins", default="", help="comma-separated: postgres,letsencrypt")
+    init.add_argument(
+        "--upgrade", action="store_true",
+        help="keep the host's state and only switch the version (what a package upgrade does)",
+    )
     args = parser.parse_args(argv)
     if args.action == "init":
         plugins = [p for p in args.plugins.split(",") if p]
-        ctx = init_state(version=args.version, plugins=plugins)
-        print("initialised %s and %s" % (ctx.root, ctx.lib))
+        unknown = sorted(set(plugins) - set(KNOWN_PLUGINS))
+        if unknown:
+            parser.error("unknown plugin(s): %s (known: %s)" % (", ".join(unknown), ", ".join(sorted(KNOWN_PLUGINS))))
+        if args.upgrade:
+            ctx = init_state(version=args.version, plugins=plugins, wipe=False)
+            print("switched %s to version %s, state kept" % (ctx.lib, args.version))
+        else:
+            ctx = init_state(version=args.version, plugins=plugins)
+            print("initialised %s and %s" % (ctx.root, ctx.lib))
     return 0

@@ -1,0 +1,35 @@
+"""Every place that pins the stand-in bootstrap.sh pins its current sha256.
+
+The stand-in is served to the dokku_install role in molecule and the demo; a stale pin would
+make those runs stop at the checksum check, so a change to the script must update every pin.
+"""
+
+import glob
+import hashlib
+import os
+import re
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PINNING_FILES = ["molecule/dokku_install/molecule.yml", "molecule/default/group_vars/dokku.yml",
+                 "inventory/local/group_vars/dokku.yml"]
+
+
+def test_every_pin_of_the_stand_in_is_current():
+    with open(os.path.join(REPO, "tests", "double", "bootstrap.sh"), "rb") as handle:
+        current = hashlib.sha256(handle.read()).hexdigest()
+    found = 0
+    for relative in PINNING_FILES:
+        with open(os.path.join(REPO, relative), encoding="utf-8") as handle:
+            text = handle.read()
+        pins = re.findall(r"v0\.\d+\.\d+: ([0-9a-f]{64})", text)
+        assert pins, relative
+        assert set(pins) == {current}, (relative, pins, current)
+        found += len(pins)
+    assert found >= 3
+
+
+def test_no_other_file_serves_the_stand_in_unpinned():
+    serving = [path for path in glob.glob(os.path.join(REPO, "**", "*.yml"), recursive=True)
+               if "/tests/output/" not in path and "/.venv/" not in path and "/.ansible/" not in path
+               and "opt/dokku-double/src/bootstrap.sh" in open(path, encoding="utf-8").read()]
+    assert sorted(os.path.relpath(p, REPO) for p in serving) == sorted(PINNING_FILES)
