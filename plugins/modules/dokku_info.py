@@ -82,6 +82,9 @@ dokku:
     ssh_keys:
       description: SSH key names mapped to their SHA256 fingerprints.
       type: dict
+    ssh_public_keys:
+      description: SSH key names mapped to their public key lines (public keys are not secret).
+      type: dict
     services:
       description: Datastore services by type, then by name, with the linked apps and the image.
       type: dict
@@ -138,9 +141,11 @@ def read_host(runner, mask):
 
     res = runner.read(["ssh-keys:list", "--format", "json"], ok_rcs=(0, 1))
     if res.rc == 0:
-        facts["ssh_keys"] = dict((k["name"], k["fingerprint"]) for k in parse_ssh_keys_json(res.stdout))
+        keys = parse_ssh_keys_json(res.stdout)
+        facts["ssh_keys"] = dict((k["name"], k["fingerprint"]) for k in keys)
+        facts["ssh_public_keys"] = dict((k["name"], k["public_key"]) for k in keys)
     elif ssh_keys_list_is_empty(res.rc, res.stderr):
-        facts["ssh_keys"] = {}
+        facts["ssh_keys"], facts["ssh_public_keys"] = {}, {}
     else:
         runner.fail("cannot list SSH keys", args=["ssh-keys:list"], rc=res.rc, stdout=res.stdout, stderr=res.stderr)
 

@@ -46,6 +46,7 @@ def test_reads_everything_and_writes_nothing(host):
     assert facts["global_domains"] == ["domain.com"]
     assert facts["plugins"]["postgres"]["enabled"] is True and facts["plugins"]["apps"]["core"] is True
     assert facts["ssh_keys"] == {"admin": "SHA256:2xKrabIkzdX8A+mencsLEroPJoJlvhmdKn4J+jzRa2U"}
+    assert facts["ssh_public_keys"] == {"admin": KEY}
     assert facts["services"] == {
         "postgres": {"djangotutorial-datastore": {"links": ["djangotutorial"], "image": "postgres:18.4"}}
     }

@@ -213,3 +213,40 @@ def test_check_mode_drift_check_never_writes_even_on_an_empty_host(bare_host):
     report, _proc = fleet.drift(tag="empty")
     assert report["hosts"]["domain.com"]["status"] == "drifted"
     assert report["exit_code"] == 2
+
+
+def test_export_then_drift_check_is_in_sync(fleet):
+    host = fleet.host
+    # the live host diverged from the inventory by hand: export must capture what it has now
+    for args in (["config:set", "--no-restart", "djangotutorial", "EXTRA=by-hand"],
+                 ["domains:add", "djangotutorial", "extra.domain.com"],
+                 ["apps:create", "second"],
+                 ["postgres:create", "second-db"],
+                 ["--quiet", "postgres:link", "second-db", "second", "--no-restart"],
+                 ["postgres:create", "orphan-db"]):
+        assert host.dokku(*args)[0] == 0, args
+    exported = os.path.join(host.workdir, "exported")
+    report, proc = host.playbook(["playbooks/export.yml", "-i", fleet.inventory, "-e", "dokku_export_dir=" + exported],
+                                 tag="export")
+    assert report["stats"]["domain.com"]["failures"] == 0, proc.stdout[-3000:]
+    assert host.writes("export") == []
+    host_vars = os.path.join(exported, "host_vars", "domain.com")
+    with open(os.path.join(host_vars, "dokku.yml"), encoding="utf-8") as handle:
+        public = handle.read()
+    with open(os.path.join(host_vars, "dokku_secrets.yml"), encoding="utf-8") as handle:
+        secrets = yaml.safe_load(handle)
+    assert SECRET not in public and "by-hand" not in public
+    assert secrets["dokku_export_secrets"]["apps"]["djangotutorial"]["config"]["SECRET_KEY"] == SECRET
+    assert "DATABASE_URL" not in secrets["dokku_export_secrets"]["apps"]["djangotutorial"]["config"]
+    assert oct(os.stat(os.path.join(host_vars, "dokku_secrets.yml")).st_mode & 0o777) == "0o600"
+    assert "orphan-db" in proc.stdout  # reported as not exportable
+
+    # the exported variables alone, with a connection to the same host
+    inventory = os.path.join(exported, "hosts.yml")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        yaml.safe_dump({"dokku": {"hosts": {"domain.com": {"ansible_connection": "local", "ansible_become": False}}}},
+                       handle)
+    fleet.inventory = inventory
+    report, _proc = fleet.drift(tag="after-export")
+    assert report["hosts"]["domain.com"]["findings"] == [] and report["exit_code"] == 0, report
+    assert report["hosts"]["domain.com"]["status"] == "in_sync"
