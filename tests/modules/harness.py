@@ -36,6 +36,14 @@ class DokkuHost:
         }
         init_state(env=dict(os.environ, **self.env), version=version, plugins=plugins)
 
+    def copy_state_from(self, other):
+        """Take over another host's Dokku state (not its call log): a converged host costs one copy."""
+        import shutil  # pylint: disable=import-outside-toplevel
+
+        for key in ("DOKKU_ROOT", "DOKKU_LIB_ROOT"):
+            shutil.rmtree(self.env[key])
+            shutil.copytree(other.env[key], self.env[key], symlinks=True)
+
     # ------------------------------------------------------------- the double
     @property
     def log_path(self):
