@@ -38,6 +38,8 @@ def _rows(options, defaults, prefix=""):
         required = "yes" if spec.get("required") else ""
         if prefix:
             default = _default(name, spec, {}) if "default" in spec else ""
+        elif spec.get("required") and name not in defaults and "default" not in spec:
+            default = ""
         else:
             default = _default(name, spec, defaults)
         rows.append("| `%s%s` | %s | %s | %s | %s |" % (prefix, name, kind, required, default, _plain(spec["description"])))
@@ -70,19 +72,17 @@ def render(role):
         "|---|---|---|---|---|",
     ]
     lines += _rows(spec.get("options", {}), defaults)
-    lines += [
-        "",
-        "## Example",
-        "",
-        "```yaml",
-        "- name: Apply %s" % role,
-        "  hosts: dokku",
-        "  become: true",
-        "  roles:",
-        "    - role: selfhosted.dokku.%s" % role,
-        "```",
-        "",
-    ]
+    if spec.get("examples"):  # the spec's own example, e.g. for a role that runs on a control node
+        example = spec["examples"].rstrip("\n").splitlines()
+    else:
+        example = [
+            "- name: Apply %s" % role,
+            "  hosts: dokku",
+            "  become: true",
+            "  roles:",
+            "    - role: selfhosted.dokku.%s" % role,
+        ]
+    lines += ["", "## Example", "", "```yaml"] + example + ["```", ""]
     return "\n".join(lines)
 
 

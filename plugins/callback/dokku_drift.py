@@ -23,7 +23,8 @@ description:
     and the commands that would fix it. Values are the ones the modules report, so secrets appear
     only as markers that still tell when two values differ.
   - The report's C(exit_code) is the scheduler contract - 0 in sync, 2 drift found, 1 error (a host
-    unreachable or failed). The C(dokku-drift-check) wrapper of the C(drift_schedule) role exits with it.
+    unreachable or failed, or no host checked at all). The C(dokku-drift-check) wrapper of the
+    C(drift_schedule) role exits with it.
   - Enable it with C(callbacks_enabled = selfhosted.dokku.dokku_drift) or
     C(ANSIBLE_CALLBACKS_ENABLED=selfhosted.dokku.dokku_drift).
 options:
@@ -330,8 +331,8 @@ class CallbackModule(CallbackBase):
                 "errors": host["errors"],
             }
         statuses = [h["status"] for h in hosts.values()]
-        if any(s in ("failed", "unreachable") for s in statuses):
-            exit_code = EXIT_ERROR
+        if not hosts or any(s in ("failed", "unreachable") for s in statuses):
+            exit_code = EXIT_ERROR  # no host checked is an error too, never "in sync"
         elif "drifted" in statuses:
             exit_code = EXIT_DRIFT
         else:

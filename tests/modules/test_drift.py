@@ -255,3 +255,12 @@ def test_export_then_drift_check_is_in_sync(fleet):
     report, _proc = fleet.drift(tag="after-export")
     assert report["hosts"]["domain.com"]["findings"] == [] and report["exit_code"] == 0, report
     assert report["hosts"]["domain.com"]["status"] == "in_sync"
+
+
+def test_a_run_that_checks_no_host_is_an_error_not_in_sync(bare_host):
+    fleet = Fleet(bare_host)
+    with open(fleet.inventory, "w", encoding="utf-8") as handle:
+        yaml.safe_dump({"dokku": {"hosts": {}}, "other": {"hosts": {"elsewhere": {"ansible_connection": "local"}}}},
+                       handle)
+    report, _proc = fleet.drift(tag="nobody")
+    assert report["hosts"] == {} and report["exit_code"] == 1
