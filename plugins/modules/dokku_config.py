@@ -133,28 +133,25 @@ diff:
            "after": {"SECRET_KEY": "<hidden sha256:7b44d310>", "WEB_CONCURRENCY": "<hidden sha256:0e5d8c21>"}}
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._config import ValueMarker, is_unmanaged
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    normalise_config_value,
-    parse_config_export,
+from ansible_collections.selfhosted.dokku.plugins.module_utils._config import (
+    ConfigPlan,
+    ValueMarker,
+    app_is_deployed,
+    check_config,
+    forget_short_values,
+    placeholders,
+    read_config,
+    register_values,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_app_name,
-    check_config_key,
-    check_config_value,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 
 GLOBAL = "--global"
-MIN_MASKED_LENGTH = 4  # shorter values would mask unrelated text (key names, markers)
-NO_LOG_PLACEHOLDER = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
 def validate(params, raw_config):
@@ -170,58 +167,10 @@ def validate(params, raw_config):
             return None, "app: " + error
     if params["global"] and params["restart"]:
         return None, "restart: global config vars have no app to restart; restart the apps that use them"
-    config = {}
-    for key, value in raw_config.items():
-        error = check_config_key(key)
-        if error:
-            return None, "config: " + error
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            return None, "config: config value of %s must be a string (quote it in YAML)" % key
-        error = check_config_value(key, value)
-        if error:
-            return None, "config: " + error
-        config[key] = value
+    config, error = check_config(raw_config)
+    if error:
+        return None, "config: " + error
     return (GLOBAL if params["global"] else app), config
-
-
-def hide_config_param(module):
-    """Ansible masks every value of a ``no_log`` option in all returned text.
-
-    Values shorter than MIN_MASKED_LENGTH would turn unrelated words into
-    ``********``, so they are taken off that list; the invocation returned with
-    the result then shows no value at all, whatever its length.  Returns the
-    option's own value.
-    """
-    config = module.params["config"] or {}
-    module.no_log_values.difference_update([v for v in module.no_log_values if len(v) < MIN_MASKED_LENGTH])
-    module.params["config"] = dict.fromkeys(config, NO_LOG_PLACEHOLDER)
-    return config
-
-
-def read_config(runner, scope):
-    """``config:export --format json``; its error text is not returned (it can quote values)."""
-    res = runner.read(["config:export", "--format", "json", scope], fail_on_error=False)
-    if res.rc == 20:
-        runner.missing("app: app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % scope)
-        return {}
-    if res.rc != 0:
-        runner.fail(
-            "cannot read the config vars of %s: dokku config:export exited with code %d (its message is "
-            "not shown because it can quote config values; a value ending in a double quote leaves the "
-            "ENV file unreadable)" % (scope, res.rc)
-        )
-    try:
-        return parse_config_export(res.stdout)
-    except ValueError:
-        runner.fail("cannot parse the output of dokku config:export for %s" % scope)
-    return {}
-
-
-def app_is_deployed(runner, app):
-    report = runner.json_read(["ps:report", app, "--format", "json"], default={}) or {}
-    return report.get("deployed") == "true"
 
 
 def main():
@@ -235,42 +184,29 @@ def main():
         ),
         supports_check_mode=True,
     )
-    scope, config = validate(module.params, hide_config_param(module))
+    raw_config = module.params["config"] or {}
+    forget_short_values(module, raw_config)
+    module.params["config"] = placeholders(raw_config)
+    scope, config = validate(module.params, raw_config)
     if scope is None:
         module.fail_json(msg=config)
 
     runner = DokkuRunner(module)
-    for value in config.values():
-        if len(value) >= MIN_MASKED_LENGTH:
-            runner.add_secret(value)
+    register_values(runner, config)
     runner.require_supported_version()
 
-    current = read_config(runner, scope)
-    target = dict((key, normalise_config_value(value)) for key, value in config.items())
-    changed_keys = sorted(key for key, value in target.items() if current.get(key) != value)
-    removed_keys = []
-    if module.params["exclusive"]:
-        removed_keys = sorted(
-            key for key, value in current.items() if key not in target and not is_unmanaged(key, value)
-        )
-    final = dict((key, value) for key, value in current.items() if key not in removed_keys)
-    final.update(target)
-
-    if changed_keys:
-        data = json.dumps(dict((key, config[key]) for key in changed_keys), sort_keys=True)
-        runner.write(["config:import", "--no-restart", "--format", "json", scope, "-"], data=data)
-    if removed_keys:
-        runner.write(["config:unset", "--no-restart", scope] + removed_keys)
-    changed = bool(changed_keys or removed_keys)
+    plan = ConfigPlan(read_config(runner, scope), config, module.params["exclusive"])
+    for args, data in plan.commands(scope):
+        runner.write(args, data=data)
     restarted = False
-    if changed and module.params["restart"] and app_is_deployed(runner, scope):
+    if plan.changed and module.params["restart"] and app_is_deployed(runner, scope):
         runner.write(["ps:restart", scope])
         restarted = True
 
     marker = ValueMarker()
     exit_result(
-        module, runner, changed, marker.mask(current), marker.mask(final),
-        changed_keys=changed_keys, removed_keys=removed_keys, restarted=restarted,
+        module, runner, plan.changed, marker.mask(plan.current), marker.mask(plan.final),
+        changed_keys=plan.changed_keys, removed_keys=plan.removed_keys, restarted=restarted,
     )
 
 

@@ -127,97 +127,20 @@ diff:
   sample: {"before": {"domains": [], "vhosts_enabled": true}, "after": {"domains": ["www.example.com"], "vhosts_enabled": true}}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._domains import (
+    check_domains,
+    command_for,
+    plan_app_domains,
+    plan_domains,
+)
 from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import split_words
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_app_name,
-    check_domain,
-    normalise_domain,
-)
-
-# Characters whose meaning in ``sed "\|^DOMAIN$|d"`` the module knows (``.`` and ``*`` are special).
-_SED_SAFE_RE = re.compile(r"^[A-Za-z0-9._*-]+$")
-# Dokku's get_default_vhosts skips global domains that contain an IP address (unanchored regex).
-_IPV4_IN_RE = re.compile(r"([0-9]{1,3}\.){3}[0-9]{1,3}")
-
-
-def _unique(items):
-    seen = set()
-    return [item for item in items if not (item in seen or seen.add(item))]
-
-
-def sed_line_regex(domain):
-    """What ``sed "\\|^DOMAIN$|d"`` deletes: ``.`` is any character, ``*`` repeats (not when leading)."""
-    parts = []
-    for index, char in enumerate(domain):
-        if char == ".":
-            parts.append(".")
-        elif char == "*" and index > 0:
-            if parts[-1] != "*":
-                parts.append("*")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts))
-
-
-def removal_hits_others(removed, kept):
-    """True when ``domains:remove`` of ``removed`` would also delete one of ``kept``."""
-    for domain in removed:
-        if not _SED_SAFE_RE.match(domain):
-            return True
-        pattern = sed_line_regex(domain)
-        if any(pattern.fullmatch(other) for other in kept):
-            return True
-    return False
-
-
-def plan_domains(state, desired, current):
-    """The target list (lower-cased) and the one write reaching it from ``current`` (as stored).
-
-    The write is ``(action, domains)`` with action add/remove/set/clear, or None.
-    Domains that stay keep their stored spelling; removals name the stored spelling
-    because ``domains:remove`` is case-sensitive.
-    """
-    lowered = [domain.lower() for domain in current]
-    if state == "present":
-        missing = [domain for domain in desired if domain not in lowered]
-        return _unique(lowered + missing), (("add", missing) if missing else None)
-    if state == "absent":
-        dropped = set(desired)
-        removed = _unique([domain for domain in current if domain.lower() in dropped])
-        kept = [domain for domain in current if domain.lower() not in dropped]
-        target = _unique([domain.lower() for domain in kept])
-        if not removed:
-            return target, None
-        if removal_hits_others(removed, kept):
-            return target, (("set", _unique(kept)) if kept else ("clear", []))
-        return target, ("remove", removed)
-    if set(lowered) == set(desired):
-        return list(desired), None
-    return list(desired), (("set", desired) if desired else ("clear", []))
-
-
-def default_app_domains(app, global_vhosts):
-    """The domains ``domains:enable`` restores: ``APP.<global domain>`` (a dotted app name as-is)."""
-    return _unique(
-        app if "." in app else "%s.%s" % (app, vhost.lower())
-        for vhost in global_vhosts
-        if not (_IPV4_IN_RE.search(vhost) or ":" in vhost)
-    )
-
-
-def command_for(action, domains, app):
-    """The dokku argv of one planned write (app or global scope)."""
-    if app is None:
-        return ["domains:%s-global" % action] + list(domains)
-    return ["domains:%s" % action, app] + list(domains)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 
 
 def validate(module):
@@ -245,15 +168,9 @@ def validate(module):
             msg="vhosts_enabled: false deletes the app's domains in Dokku, so it cannot be combined "
             "with domains; manage them in a separate task"
         )
-    normalised = []
-    for domain in domains:
-        error = check_domain(domain, allow_wildcard=not is_global)
-        if error:
-            module.fail_json(msg="domains: " + error)
-        domain = normalise_domain(domain)
-        if domain in normalised:
-            module.fail_json(msg="domains: %r is listed twice (domains are compared lower-cased)" % domain)
-        normalised.append(domain)
+    normalised, error = check_domains(domains, is_global)
+    if error:
+        module.fail_json(msg="domains: " + error)
     return normalised
 
 
@@ -274,27 +191,13 @@ def manage_app(module, runner, app, desired):
         runner.missing("app: app %r does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
         report = {"app-vhosts": "", "app-enabled": "true"}
     current = split_words(report.get("app-vhosts"))
-    was_enabled = enabled = report.get("app-enabled") == "true"
-    wanted_enabled = module.params["vhosts_enabled"]
-    after_domains = [d.lower() for d in current]
-    write = None
-    if desired is not None:
-        after_domains, write = plan_domains(module.params["state"], desired, current)
-
-    if wanted_enabled is False and enabled:
-        runner.write(["domains:disable", app])
-        enabled, after_domains = False, []
-    # domains:add/set re-enable vhosts and enabling replaces the domains with the
-    # defaults: enable explicitly first, then set the whole target list
-    elif not enabled and (wanted_enabled or (write and write[0] in ("add", "set"))):
-        runner.write(["domains:enable", app])
-        enabled = True
-        if desired is None:
-            after_domains = default_app_domains(app, split_words(report.get("global-vhosts"))) or after_domains
-        else:
-            write = ("set", after_domains) if after_domains else ("clear", [])
-    if write:
-        runner.write(command_for(write[0], write[1], app))
+    was_enabled = report.get("app-enabled") == "true"
+    writes, after_domains, enabled = plan_app_domains(
+        app, module.params["state"], desired, module.params["vhosts_enabled"], current, was_enabled,
+        lambda: split_words(report.get("global-vhosts")),
+    )
+    for args in writes:
+        runner.write(args)
 
     before = dict(domains=sorted(set(d.lower() for d in current)), vhosts_enabled=was_enabled)
     after = dict(domains=sorted(set(after_domains)), vhosts_enabled=enabled)

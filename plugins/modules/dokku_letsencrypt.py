@@ -122,13 +122,11 @@ diff:
   sample: {"before": {"email": ""}, "after": {"email": "ops@example.com"}}
 """
 
-import os
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    no_apps_message,
-    parse_flag_value,
-    parse_json_document,
+from ansible_collections.selfhosted.dokku.plugins.module_utils._letsencrypt import (
+    plugin_missing,
+    read_active,
+    read_settings,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
@@ -143,7 +141,6 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._validation impor
 CRON_ENABLED = "Auto-renew cron job is enabled"
 CRON_DISABLED = "Auto-renew cron job is not enabled"
 CRONTAB_NEWLINE_ERROR = "missing newline before EOF"
-NOT_A_COMMAND = "is not a dokku command"
 
 
 def validate(module):
@@ -174,62 +171,6 @@ def validate(module):
 def stored_server(value):
     """An unset server and 'default' both mean Let's Encrypt production."""
     return value if value not in ("", None) else "default"
-
-
-def read_json(runner, args):
-    res = runner.read(args, ok_rcs=(0, 1, 20))
-    if res.rc == 0:
-        try:
-            return res, parse_json_document(res.stdout, default={})
-        except ValueError as exc:
-            runner.fail("cannot parse the output of dokku letsencrypt:report: %s" % exc,
-                        args=args, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-    if plugin_missing(runner, res):
-        return res, {}  # check mode: predict as if nothing were set yet
-    return res, None
-
-
-def plugin_missing(runner, res):
-    """True when the plugin is absent (a real run fails here, check mode warns)."""
-    if NOT_A_COMMAND not in res.stderr:
-        return False
-    runner.missing(
-        "the dokku-letsencrypt plugin is not installed: install it with "
-        "dokku plugin:install https://github.com/dokku/dokku-letsencrypt.git"
-    )
-    return True
-
-
-def global_property_files(key):
-    """The plugin's property file, read when ``letsencrypt:report --global`` fails for want of apps."""
-    root = os.environ.get("DOKKU_LIB_ROOT") or os.environ.get("DOKKU_LIB_PATH") or "/var/lib/dokku"
-    path = os.path.join(root, "config", "letsencrypt", "--global", key)
-    try:
-        with open(path) as handle:
-            return handle.read().rstrip("\n")
-    except IOError:
-        return ""
-
-
-def read_settings(runner, app):
-    """(email, server, computed email) as stored for the app or globally."""
-    if app is None:
-        res, data = read_json(runner, ["letsencrypt:report", "--global", "--format", "json"])
-        if data is None:
-            if not no_apps_message(res.stderr):
-                runner.fail("dokku letsencrypt:report failed", args=["letsencrypt:report", "--global"],
-                            rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-            email = global_property_files("email")
-            return email, global_property_files("server"), email
-        return data.get("global-email", ""), data.get("global-server", ""), data.get("global-email", "")
-    res, data = read_json(runner, ["letsencrypt:report", app, "--format", "json"])
-    if data is None:
-        if res.rc == 20 or no_apps_message(res.stderr):
-            runner.missing("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
-            return "", "", ""
-        runner.fail("dokku letsencrypt:report failed", args=["letsencrypt:report", app],
-                    rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-    return data.get("email", ""), data.get("server", ""), data.get("computed-email", "")
 
 
 def read_cron_job(runner):
@@ -285,12 +226,7 @@ def main():
     if params["server"] is not None:
         before["server"], after["server"] = stored_server(server), params["server"]
     if params["state"] is not None:
-        res = runner.read(["letsencrypt:active", app], ok_rcs=(0, 1, 20))
-        if res.rc == 1:
-            plugin_missing(runner, res) or runner.fail(
-                "dokku letsencrypt:active failed", args=["letsencrypt:active", app],
-                rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-        active = res.rc == 0 and parse_flag_value(res.stdout) == "true"
+        active = read_active(runner, app)
         before["enabled"], after["enabled"] = active, params["state"] == "enabled"
         if after["enabled"] and not active and not (params["email"] or computed_email) and not runner.check_mode:
             runner.fail(

@@ -101,57 +101,28 @@ diff:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    parse_flag_value,
-    split_words,
+from ansible_collections.selfhosted.dokku.plugins.module_utils._ports import (
+    check_mappings,
+    ports_write,
+    read_mappings,
+    target_mappings,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_app_name,
-    check_port_mapping,
-)
-
-
-def canonical(mapping):
-    """How Dokku stores a mapping: ``http:080:5000`` -> ``http:80:5000``."""
-    scheme, host, container = mapping.split(":")
-    return "%s:%d:%d" % (scheme, int(host), int(container))
-
-
-def scheme_host(mapping):
-    return mapping.rsplit(":", 1)[0]
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 
 
 def validate(module):
     error = check_app_name(module.params["app"])
     if error:
         module.fail_json(msg="app: " + error)
-    seen = {}
-    for mapping in module.params["mappings"]:
-        error = check_port_mapping(mapping)
-        if error:
-            module.fail_json(msg="mappings: " + error)
-        key = scheme_host(canonical(mapping))
-        if key in seen and seen[key] != canonical(mapping):
-            module.fail_json(
-                msg="mappings: %r and %r use the same scheme:host-port %s; Dokku keeps one mapping "
-                "per scheme and host port" % (seen[key], mapping, key)
-            )
-        seen[key] = canonical(mapping)
-    return sorted(set(seen.values()))
-
-
-def target_mappings(state, current, desired):
-    if state == "exact":
-        return desired
-    if state == "absent":
-        return sorted(set(current) - set(desired))
-    replaced = set(scheme_host(m) for m in desired)
-    return sorted(set(m for m in current if scheme_host(m) not in replaced) | set(desired))
+    desired, error = check_mappings(module.params["mappings"])
+    if error:
+        module.fail_json(msg="mappings: " + error)
+    return desired
 
 
 def main():
@@ -168,17 +139,15 @@ def main():
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    report = runner.read(["ports:report", app, "--ports-map"], ok_rcs=(0, 20))
-    if report.rc == 20:
+    current = read_mappings(runner, app)
+    if current is None:
         runner.missing("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
-    current = sorted(split_words(parse_flag_value(report.stdout))) if report.rc == 0 else []
+        current = []
 
     target = target_mappings(module.params["state"], current, desired)
-    if target != current:
-        if target:
-            runner.write(["ports:set", app] + target)
-        else:
-            runner.write(["ports:clear", app])
+    write = ports_write(app, current, target)
+    if write:
+        runner.write(write)
 
     exit_result(
         module, runner, target != current, dict(mappings=current), dict(mappings=target),

@@ -136,120 +136,22 @@ diff:
     after: {"type": "postgres", "name": "djangotutorial-db", "state": "present", "image": null}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_flag_value, parse_lines
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._services import (
-    fail_unexpected,
-    require_plugin,
+    check_service,
+    create_args,
+    current_image,
+    image_warning,
+    linked_apps,
     service_exists,
+    still_linked_message,
+    wanted_image,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_datastore_type,
-    check_service_name,
-)
-
-PASSWORD_RE = re.compile(r"^[A-Za-z0-9._~][A-Za-z0-9._~-]*$")
-IMAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]*$")
-TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-
-
-def validate(params):
-    """The first problem with the input as ``param: message``, or None."""
-    kind, name = params["type"], params["name"]
-    checks = (("type", check_datastore_type(kind)), ("name", check_service_name(name)))
-    for param, error in checks:
-        if error:
-            return "%s: %s" % (param, error)
-    image = params["image"]
-    if image is not None and (not IMAGE_RE.match(image) or ":" in image.rsplit("/", 1)[-1]):
-        return (
-            "image: %r is not an image name without tag, like 'postgres' or 'registry:5000/team/pg'; "
-            "give the tag in image_version" % image
-        )
-    version = params["image_version"]
-    if version is not None and not TAG_RE.match(version):
-        return "image_version: %r is not a Docker tag (letters, digits, '_', '.' and '-')" % version
-    password = params["password"]
-    if password is not None and not PASSWORD_RE.match(password):
-        return (
-            "password: it must be non-empty, use only letters, digits and '.', '_', '~', '-' and not "
-            "start with '-', because Dokku reads it as a command-line option and writes it unescaped "
-            "into the service URL"
-        )
-    for key, value in (params["custom_env"] or {}).items():
-        if not key or any(char in key for char in ";=\n\r"):
-            return "custom_env: key %r is empty or contains ';', '=' or a line break" % key
-        if not isinstance(value, str) or any(char in value for char in ";=\n\r"):
-            return (
-                "custom_env: the value of %s must be a string without ';', '=' or line breaks "
-                "(Dokku passes custom_env as 'A=b;C=d')" % key
-            )
-    options = params["config_options"]
-    if options is not None and ("\n" in options or "\r" in options):
-        return "config_options: line breaks are not allowed"
-    if params["state"] == "absent" and not params["allow_destroy"]:
-        return (
-            "state=absent would destroy %s service %r and its data; set allow_destroy=true to confirm"
-            % (kind, name)
-        )
-    return None
-
-
-def current_image(runner, kind, name):
-    """``<type>:info SVC --version``: the running ``image:tag`` ("" without a container)."""
-    return parse_flag_value(runner.read([kind + ":info", name, "--version"]).stdout) or None
-
-
-def split_image(image):
-    name, _sep, tag = image.rpartition(":")
-    if not name or "/" in tag:
-        return image, ""
-    return name, tag
-
-
-def wanted_image(params, current):
-    """The requested ``image:tag`` with unrequested parts taken from ``current``."""
-    image, version = params["image"], params["image_version"]
-    if current is None:  # creation: the plugin's default image is named like the type
-        if version is None:
-            return None
-        return "%s:%s" % (image or params["type"], version)
-    current_name, current_tag = split_image(current)
-    return "%s:%s" % (image or current_name, version or current_tag)
-
-
-def create_args(runner, params):
-    kind, name = params["type"], params["name"]
-    args = [kind + ":create", name]
-    if params["image"]:
-        args += ["--image", params["image"]]
-    if params["image_version"]:
-        args += ["--image-version", params["image_version"]]
-    if params["password"]:
-        args += ["--password", params["password"]]
-    if params["custom_env"]:
-        custom_env = ";".join("%s=%s" % item for item in sorted(params["custom_env"].items()))
-        runner.add_secret(custom_env)
-        args += ["--custom-env", custom_env]
-    if params["config_options"]:
-        args += ["--config-options", params["config_options"]]
-    return args
-
-
-def linked_apps(runner, kind, name):
-    args = [kind + ":links", name]
-    res = runner.read(args, ok_rcs=(0, 1))
-    if res.rc != 0:
-        require_plugin(runner, kind, args, res)
-        fail_unexpected(runner, args, res)
-    return parse_lines(res.stdout)
 
 
 def main():
@@ -268,7 +170,7 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    error = validate(params)
+    error = check_service(params)
     if error:
         module.fail_json(msg=error)
     kind, name, state = params["type"], params["name"], params["state"]
@@ -284,18 +186,14 @@ def main():
         after["image"] = wanted_image(params, image)
         if not exists:
             runner.write(create_args(runner, params))
-        elif image and after["image"] != image:
-            module.warn(
-                "%s service %s runs %s, not the requested %s; it was left as it is "
-                "(Dokku changes it only with %s:upgrade)" % (kind, name, image, after["image"], kind)
-            )
+        else:
+            warning = image_warning(params, image)
+            if warning:
+                module.warn(warning)
     elif exists:
         apps = linked_apps(runner, kind, name)
         if apps:
-            runner.fail(
-                "%s service %s is still linked to %s; unlink it first (selfhosted.dokku.dokku_service_link "
-                "with state=absent), nothing was destroyed" % (kind, name, ", ".join(apps))
-            )
+            runner.fail(still_linked_message(kind, name, apps))
         runner.write([kind + ":destroy", name, "--force"])
         after["image"] = None
 

@@ -119,8 +119,6 @@ diff:
     after: {"service": "djangotutorial-db", "app": "djangotutorial", "linked": true}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
     parse_config_export,
@@ -133,45 +131,15 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._services import (
     DOES_NOT_EXIST,
+    check_link,
     fail_unexpected,
+    link_args,
+    other_link_warning,
     require_plugin,
-)
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_app_name,
-    check_datastore_type,
-    check_service_name,
+    unlink_args,
 )
 
-ALIAS_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 NOT_LINKED = "is not linked to"
-
-
-def dokku_alias(alias):
-    """What Dokku makes of ``--alias``: upper-cased, a trailing ``_URL`` removed."""
-    alias = alias.upper()
-    return alias[:-4] if alias.endswith("_URL") else alias
-
-
-def validate(params):
-    checks = (
-        ("type", check_datastore_type(params["type"])),
-        ("service", check_service_name(params["service"])),
-        ("app", check_app_name(params["app"])),
-    )
-    for param, error in checks:
-        if error:
-            return "%s: %s" % (param, error)
-    alias = params["alias"]
-    if alias is not None and not ALIAS_RE.match(dokku_alias(alias)):
-        return (
-            "alias: %r is invalid: Dokku upper-cases it into the config key %s_URL, which must match "
-            "^[A-Z_][A-Z0-9_]*$ (letters, digits and '_')" % (alias, dokku_alias(alias))
-        )
-    querystring = params["querystring"]
-    if querystring is not None and (not querystring or querystring.startswith("?")
-                                    or any(char.isspace() for char in querystring)):
-        return "querystring: give it without the leading '?' and without spaces, like 'sslmode=require&pool=5'"
-    return None
 
 
 def read_linked(runner, kind, service, app, must_exist):
@@ -205,17 +173,11 @@ def warn_on_other_link(module, runner, kind, service, app):
     runner.add_secret(address.split("@", 1)[0].split(":", 1)[-1])  # the password alone
     config = parse_config_export(runner.read(["config:export", app, "--format", "json"]).stdout)
     keys = sorted(key for key, value in config.items() if address in value)
-    alias, querystring = module.params["alias"], module.params["querystring"]
-    wrong_alias = alias is not None and dokku_alias(alias) + "_URL" not in keys
-    wrong_query = querystring is not None and not any(
-        config[key].endswith(address + "?" + querystring) for key in keys
+    warning = other_link_warning(
+        kind, service, app, config, keys, module.params["alias"], module.params["querystring"]
     )
-    if wrong_alias or wrong_query:
-        module.warn(
-            "%s service %s is already linked to %s as %s, not with the requested alias or querystring; "
-            "it was left as it is (unlink it with state=absent, then link it again)"
-            % (kind, service, app, ", ".join(keys))
-        )
+    if warning:
+        module.warn(warning)
 
 
 def main():
@@ -232,28 +194,23 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    error = validate(params)
+    error = check_link(params)
     if error:
         module.fail_json(msg=error)
     kind, service, app = params["type"], params["service"], params["app"]
     wanted = params["state"] == "present"
-    no_restart = [] if params["restart"] else ["--no-restart"]
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
     linked = read_linked(runner, kind, service, app, must_exist=wanted)
 
     if wanted and not linked:
-        args = [kind + ":link", service, app]
-        if params["alias"] is not None:
-            args += ["--alias", params["alias"]]
-        if params["querystring"] is not None:
-            args += ["--querystring", params["querystring"]]
-        runner.write(args + no_restart, global_flags=["--quiet"])
+        args = link_args(kind, service, app, params["alias"], params["querystring"], params["restart"])
+        runner.write(args, global_flags=["--quiet"])
     elif wanted and (params["alias"] is not None or params["querystring"] is not None):
         warn_on_other_link(module, runner, kind, service, app)
     elif not wanted and linked:
-        runner.write([kind + ":unlink", service, app] + no_restart)
+        runner.write(unlink_args(kind, service, app, params["restart"]))
 
     before = dict(service=service, app=app, linked=linked)
     after = dict(before, linked=wanted)
