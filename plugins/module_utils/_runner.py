@@ -13,7 +13,10 @@ for state and :meth:`DokkuRunner.write` for changes.  The runner
   and registers it with Ansible's own ``no_log_values``;
 * fails through one path (:meth:`DokkuRunner.fail`) carrying cmd, rc, stdout
   and stderr;
-* detects the Dokku version once and lets modules gate syntax on it.
+* detects the Dokku version once and lets modules gate syntax on it;
+* can run a batch of reads a few at a time (:meth:`DokkuRunner.prefetch`);
+  their results are then checked by :meth:`DokkuRunner.read` in the module's
+  own thread, exactly as if the read had run there.
 
 This is a private module_utils file: its API may change without notice.
 """
@@ -24,6 +27,11 @@ __metaclass__ = type
 
 import os
 import re
+
+try:
+    from concurrent.futures import ThreadPoolExecutor
+except ImportError:  # Python 2 without the futures backport: reads run one after another
+    ThreadPoolExecutor = None
 
 MASK = "********"
 SUPPORTED_MIN_VERSION = (0, 38, 0)
@@ -76,6 +84,7 @@ class DokkuRunner(object):
         self.commands = []
         self._secrets = set()
         self._version = None
+        self._prefetched = {}  # args tuple -> (rc, stdout, stderr) of a read run by prefetch()
         self._bin = module.get_bin_path("dokku")
         if self._bin is None:
             if module.check_mode:
@@ -124,25 +133,35 @@ class DokkuRunner(object):
         """The masked argv as reported in ``commands`` (``dokku`` first)."""
         return self.mask(["dokku"] + list(global_flags) + [str(arg) for arg in args])
 
-    def run(self, args, write=False, data=None, global_flags=(), ok_rcs=(0,), fail_on_error=True):
-        """Run ``dokku [global_flags] args``; writes are recorded and skipped in check mode."""
-        if write:
-            self.commands.append(self.display_argv(args, global_flags))
-            if self.check_mode:
-                return Result(0, "", "", skipped=True)
-        argv = self._argv(args, global_flags)
-        run_argv = argv
+    def _with_timeout(self, argv):
+        """``argv`` run under coreutils ``timeout`` (rc 124 when it stops it), when there is one."""
         if self._timeout_bin and self.timeout:
-            run_argv = [self._timeout_bin, "--kill-after=10", str(int(self.timeout))] + argv
-        rc, out, err = self.module.run_command(
-            run_argv,
+            return [self._timeout_bin, "--kill-after=10", str(int(self.timeout))] + argv
+        return argv
+
+    def _execute(self, args, global_flags=(), data=None):
+        """Run the command (stopped after ``command_timeout``); ``(rc, stdout, stderr)``, nothing checked."""
+        return self.module.run_command(
+            self._with_timeout(self._argv(args, global_flags)),
             data=data,
             binary_data=data is not None and data.endswith("\n"),
             check_rc=False,
             environ_update={"LC_ALL": "C", "LANG": "C"},
             expand_user_and_vars=False,
         )
-        if run_argv is not argv and rc == 124:
+
+    def run(self, args, write=False, data=None, global_flags=(), ok_rcs=(0,), fail_on_error=True):
+        """Run ``dokku [global_flags] args``; writes are recorded and skipped in check mode."""
+        if write:
+            self.commands.append(self.display_argv(args, global_flags))
+            if self.check_mode:
+                return Result(0, "", "", skipped=True)
+        key = tuple(str(arg) for arg in args)
+        if not write and not global_flags and data is None and key in self._prefetched:
+            rc, out, err = self._prefetched.pop(key)
+        else:
+            rc, out, err = self._execute(args, global_flags, data)
+        if self._timeout_bin and self.timeout and rc == 124:
             self.fail(
                 "dokku %s timed out after %d seconds" % (self.mask(str(args[0])), self.timeout),
                 args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err,
@@ -153,6 +172,28 @@ class DokkuRunner(object):
                 args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err,
             )
         return Result(rc, out, err)
+
+    def prefetch(self, reads, workers):
+        """Run these reads (argument lists, no global flags), ``workers`` at a time.
+
+        Nothing is checked here: a later :meth:`read` with the same arguments takes the
+        stored result and checks it as if it had run the command itself (rc, timeout,
+        failure path), so a module reads the same way with or without a prefetch.  Each
+        stored result is used once.  Reads only; writes always run one after another.
+        """
+        keys = []
+        for args in reads:
+            key = tuple(str(arg) for arg in args)
+            if key not in self._prefetched and key not in keys:
+                keys.append(key)
+        if ThreadPoolExecutor is None or workers < 2 or len(keys) < 2:
+            return
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(keys)))
+        try:
+            for key, result in zip(keys, pool.map(self._execute, keys)):
+                self._prefetched[key] = result
+        finally:
+            pool.shutdown(wait=True)
 
     def read(self, args, **kwargs):
         """A call that changes nothing: it also runs in check mode."""
@@ -233,12 +274,8 @@ class DokkuRunner(object):
         git = self.module.get_bin_path("git")
         if git is None:
             self.fail("git is not installed on this host (it is needed to resolve %s)" % self.mask(ref))
-        argv = [git] + args
-        run_argv = argv
-        if self._timeout_bin and self.timeout:
-            run_argv = [self._timeout_bin, "--kill-after=10", str(int(self.timeout))] + argv
         rc, out, err = self.module.run_command(
-            run_argv,
+            self._with_timeout([git] + args),
             check_rc=False,
             environ_update={
                 "LC_ALL": "C",
@@ -248,7 +285,7 @@ class DokkuRunner(object):
             },
             expand_user_and_vars=False,
         )
-        if run_argv is not argv and rc == 124:
+        if self._timeout_bin and self.timeout and rc == 124:
             self.fail("git ls-remote timed out after %d seconds" % self.timeout, cmd=display)
         if fail_on_error and rc not in ok_rcs:
             detail = (err or out or "").strip()

@@ -1,5 +1,7 @@
 """DokkuRunner: argv handling, check mode, masking and the single failure path."""
 
+import threading
+
 import pytest
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils import _runner
@@ -160,3 +162,47 @@ def test_runner_is_the_only_place_running_commands():
         assert "run_command(" not in text, path
         assert "subprocess" not in text, path
         assert "use_unsafe_shell" not in text, path
+
+
+class ConcurrentModule(FakeModule):
+    """run_command answers by argv; with ``meet`` the calls wait for each other at a barrier,
+    which only works when they run side by side (one after another, the barrier times out)."""
+
+    def __init__(self, answers, meet=0):
+        super().__init__()
+        self.answers = answers
+        self.barrier = threading.Barrier(meet, timeout=10) if meet else None
+
+    def run_command(self, args, **kwargs):
+        self.calls.append((args, kwargs))
+        if self.barrier is not None:
+            self.barrier.wait()
+        return self.answers[tuple(args[4:])]
+
+
+def test_prefetched_reads_run_side_by_side_once_and_are_checked_when_read():
+    answers = {("config:export", "--format", "json", "a"): (0, "{}", ""),
+               ("config:export", "--format", "json", "b"): (0, '{"K": "v"}', ""),
+               ("ports:report", "c", "--ports-map"): (1, "", " !     boom s3cret\n")}
+    module = ConcurrentModule(answers, meet=3)
+    runner = DokkuRunner(module, secrets=["s3cret"])
+    runner.prefetch([list(key) for key in answers] + [["config:export", "--format", "json", "a"]], workers=4)
+    module.barrier = None
+    assert len(module.calls) == 3  # the duplicate ran once
+    assert runner.read(["config:export", "--format", "json", "b"]).stdout == '{"K": "v"}'
+    assert len(module.calls) == 3  # served from the prefetch
+    # a failed prefetched read fails when read, through the one masked failure path
+    with pytest.raises(Failed) as info:
+        runner.read(["ports:report", "c", "--ports-map"])
+    assert info.value.args[0]["rc"] == 1 and "s3cret" not in repr(info.value.args[0])
+    # each stored result serves one read; the next one runs the command again
+    runner.read(["config:export", "--format", "json", "b"])
+    assert len(module.calls) == 4
+    assert runner.commands == []
+
+
+def test_prefetch_with_one_worker_runs_nothing_ahead():
+    module = ConcurrentModule({("apps:list",): (0, "[]", "")})
+    runner = DokkuRunner(module)
+    runner.prefetch([["apps:list"], ["apps:list", "x"]], workers=1)
+    assert module.calls == []
