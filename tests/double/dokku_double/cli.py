@@ -1,19 +1,16 @@
 """Entry point of the double: global flags, dispatch, call log, latency, faults."""
 
 import fcntl
+import importlib
 import json
 import os
 import stat
 import sys
 import time
+import types
 
 from . import core
 from .core import COMMANDS, Ctx, DokkuExit
-
-# Importing the families registers their commands.
-from . import apps  # noqa: F401  pylint: disable=unused-import
-from . import families  # noqa: F401  pylint: disable=unused-import
-from .families import plugins
 
 _LATENCY_CACHE = {}
 _BUILTIN_LATENCY = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "latency.json")
@@ -65,6 +62,71 @@ def split_global_flags(argv):
     return flags, args
 
 
+# Importing a family registers its commands (and triggers).  Every call's start-up counts towards
+# its modelled latency, and importing every family costs more than a cheap read on real Dokku, so a
+# read imports only the module of its family (a read fires no trigger); anything else imports all.
+_FAMILY_MODULES = {
+    "version": "apps",
+    "apps": "apps",
+    "config": "families.config",
+    "domains": "families.domains",
+    "ports": "families.ports",
+    "ps": "families.ports",
+    "proxy": "families.ports",
+    "git": "families.git",
+    "letsencrypt": "families.letsencrypt",
+    "ssh-keys": "families.ssh_keys",
+    "plugin": "families.plugins",
+    "postgres": "families.postgres",
+    "mysql": "families.postgres",
+    "mariadb": "families.postgres",
+    "redis": "families.postgres",
+    "mongo": "families.postgres",
+}
+_ALL_LOADED = []
+
+
+def _families_package():
+    """``dokku_double.families`` as a package whose ``__init__`` (importing every family) runs on demand.
+
+    Built by hand rather than with ``importlib.util``, whose import alone costs a few milliseconds.
+    """
+    name = __package__ + ".families"
+    if name not in sys.modules:
+        package = types.ModuleType(name)
+        package.__file__ = os.path.join(os.path.dirname(os.path.abspath(__file__)), "families", "__init__.py")
+        package.__path__ = [os.path.dirname(package.__file__)]
+        package.__package__ = name
+        package.init_pending = True
+        sys.modules[name] = package
+    return sys.modules[name]
+
+
+def load_all():
+    """Every family, as importing the ``families`` package does."""
+    if not _ALL_LOADED:
+        importlib.import_module(__package__ + ".apps")
+        package = _families_package()
+        if getattr(package, "init_pending", False):
+            package.init_pending = False
+            with open(package.__file__, encoding="utf-8") as handle:
+                exec(compile(handle.read(), package.__file__, "exec"), package.__dict__)  # pylint: disable=exec-used
+        _ALL_LOADED.append(True)
+
+
+def command_for(name, rest):
+    """The registered command ``name``, importing as little as serves a read."""
+    module = _FAMILY_MODULES.get(name.split(":", 1)[0])
+    if module and not _ALL_LOADED:
+        _families_package()
+        importlib.import_module("%s.%s" % (__package__, module))
+        cmd = COMMANDS.get(name)
+        if cmd is not None and cmd.kind(rest) == "read":
+            return cmd
+    load_all()
+    return COMMANDS.get(name)
+
+
 def _latency_model(ctx):
     source = ctx.env.get("DOKKU_DOUBLE_LATENCY", "")
     if not source:
@@ -76,18 +138,44 @@ def _latency_model(ctx):
     return _LATENCY_CACHE[path]
 
 
-def latency_ms(model, ctx, name, args):
-    """Modelled milliseconds of one call (all-app reports scale with the app count)."""
+def latency_ms(model, name, args, app_count):
+    """Modelled milliseconds of one call (``app_count()``: the apps on the host).
+
+    ``NAME:global`` is a report of the global scope, ``NAME:single_flag`` a report of one
+    app's single flag (``domains:report APP --domains-app-vhosts``); a command run without
+    an app that has ``NAME:all_apps_per_app`` (all-app reports, ``letsencrypt:list``) costs
+    ``NAME:all_apps_base`` (default: ``NAME``) plus that much per app on the host.
+    """
     table = model.get("commands", {})
-    positional = [a for a in args if not a.startswith("-")]
+    default = table.get(name, model.get("default_ms", 60))
+    positional = [a for i, a in enumerate(args) if not a.startswith("-") and args[i - 1:i] != ["--format"]]
+    flags = [a for a in args if a.startswith("--")]
     if name.endswith(":report"):
         if "--global" in args and name + ":global" in table:
             return table[name + ":global"]
-        if not positional and name + ":all_apps_per_app" in table:
-            count = len(core.list_apps(ctx))
-            base = table.get(name + ":all_apps_base", table.get(name, model.get("default_ms", 60)))
-            return base + table[name + ":all_apps_per_app"] * count
-    return table.get(name, model.get("default_ms", 60))
+        if positional and flags and "--format" not in flags and name + ":single_flag" in table:
+            return table[name + ":single_flag"]
+    if not positional and "--global" not in args and name + ":all_apps_per_app" in table:
+        base = table.get(name + ":all_apps_base", default)
+        return base + table[name + ":all_apps_per_app"] * app_count()
+    return default
+
+
+def _deadline(ctx, name, rest, kind, started):
+    """When the call ends under the latency model (None without one).
+
+    A call lasts as long as on real Dokku: the double's own start-up (from the launcher's
+    ``DOKKU_DOUBLE_T0``) and its work count towards it, and the sleep comes last, so
+    little of the double's own time is left outside the modelled latency.
+    """
+    model = _latency_model(ctx)
+    if not model:
+        return None
+    scale = float(ctx.env.get("DOKKU_DOUBLE_LATENCY_SCALE", "1"))
+    if kind == "write":  # a benchmark may shorten the writes (seconds each) and keep the reads
+        scale *= float(ctx.env.get("DOKKU_DOUBLE_LATENCY_WRITE_SCALE", "1"))
+    start = float(ctx.env.get("DOKKU_DOUBLE_T0") or started)
+    return start + latency_ms(model, name, rest, lambda: len(core.list_apps(ctx))) * scale / 1000.0
 
 
 def _locked_json_update(path, update):
@@ -160,13 +248,17 @@ def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
     if name in ("-v", "--version"):
         name = "version"
     rest = args[1:]
-    cmd = COMMANDS.get(name)
+    cmd = command_for(name, rest)
     if cmd is not None and not core.plugin_enabled(ctx, cmd.plugin):
         cmd = None
     if cmd is None:  # an enabled non-core plugin serves its own commands script
+        load_all()
+        from .families import plugins  # pylint: disable=import-outside-toplevel
+
         cmd = plugins.script_command(ctx, name)
     kind = "unknown" if cmd is None else cmd.kind(rest)
     fault = None
+    deadline = None
     rc = 0
     if euid is None:
         euid = int(ctx.env.get("DOKKU_DOUBLE_EUID", os.geteuid()))
@@ -175,12 +267,7 @@ def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
             ctx.err(" !     `%s` is not a dokku command." % " ".join(args))
             ctx.err(" !     See `dokku help` for a list of available commands.")
             raise DokkuExit(1)
-        model = _latency_model(ctx)
-        if model:
-            # a call lasts as long as on real Dokku: the double's own start-up counts towards it
-            scale = float(ctx.env.get("DOKKU_DOUBLE_LATENCY_SCALE", "1"))
-            spent = time.time() - float(ctx.env.get("DOKKU_DOUBLE_T0") or started)
-            time.sleep(max(0.0, latency_ms(model, ctx, name, rest) * scale / 1000.0 - spent))
+        deadline = _deadline(ctx, name, rest, kind, started)
         if cmd.root_only and euid != 0:
             ctx.fail("This command must be run as root")
         fault = check_faults(ctx, name, kind)
@@ -196,6 +283,8 @@ def run(argv, env=None, stdin_data=None, stdin_is_pipe=True, euid=None):
         cmd.func(ctx, rest)
     except DokkuExit as exc:
         rc = exc.rc
+    if deadline:
+        time.sleep(max(0.0, deadline - time.time()))
     log_call(ctx, list(argv), name, kind, rc, started, bool(fault))
     return rc, ctx.stdout, ctx.stderr
 
@@ -211,14 +300,14 @@ def main():
     sys.stdout.flush()
     sys.stderr.write(err)
     sys.stderr.flush()
-    return rc
+    os._exit(rc)  # skip the interpreter's clean-up: nothing is left to do, and it would lengthen every call
 
 
 def _needs_stdin(argv):
     _flags, args = split_global_flags(argv)
     if not args:
         return False
-    cmd = COMMANDS.get(args[0])
+    cmd = command_for(args[0], args[1:])
     wants = getattr(cmd.func, "reads_stdin", None) if cmd else None
     if wants is None:
         return False

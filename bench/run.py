@@ -1,0 +1,327 @@
+#!/usr/bin/env python
+"""Benchmark: converge, no-op re-run and drift check of N apps against the Dokku test double.
+
+Not a test: it prints figures and writes them to bench/results.json.  Each host is a fresh
+double state whose every call lasts as long as the latency model of real Dokku 0.38.27 says
+(tests/double/latency.json, from /work/shared/dokku-latency.md); the double's own start-up
+counts towards it.  Per N it runs playbooks/site.yml (without apt_upgrade and dokku_install,
+which act on the machine itself) from an empty host, the same again (no-op), then
+playbooks/drift_check.yml (check mode), and reads the double's call log.  The fleet case
+converges, then drift-checks, H hosts of A apps each with --forks.
+
+  .venv/bin/python bench/run.py                 # N = 1, 10, 50 and the 20 x 10 fleet (a few minutes)
+  .venv/bin/python bench/run.py --sizes 1,10,50,200
+  .venv/bin/python bench/run.py --sizes 10 --fleet 0x0
+  .venv/bin/python bench/run.py --baseline c17c84e   # also the no-op with the roles as they were at a commit
+
+Writes are slept at --write-scale of their modelled latency (apps:create alone is 3.2 s; a
+50-app converge would otherwise take ten minutes); the converge row also shows what the
+writes would add at full latency.  Reads are always slept in full.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+DOUBLE = os.path.join(REPO, "tests", "double")
+sys.path.insert(0, DOUBLE)
+
+from dokku_double import cli  # noqa: E402  pylint: disable=wrong-import-position
+from dokku_double.admin import init_state  # noqa: E402  pylint: disable=wrong-import-position
+
+SKIP_TAGS = "apt_upgrade,dokku_install"
+with open(os.path.join(DOUBLE, "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8") as _handle:
+    ADMIN_KEY = _handle.read().strip()
+with open(cli._BUILTIN_LATENCY, encoding="utf-8") as _handle:  # pylint: disable=protected-access
+    MODEL = json.load(_handle)
+
+
+def modelled_ms(command, args, apps_on_host=0):
+    """The model's milliseconds for one call (``apps_on_host`` for all-app reads)."""
+    return cli.latency_ms(MODEL, command, args, lambda: apps_on_host)
+
+
+def floor_ms(apps):
+    """The cheapest reads a no-op must make on one host, one after another (modelled ms).
+
+    One ``version``; apps once; per app its config (the only per-app config read); domains
+    and ports per app or all at once, whichever is cheaper; the services of the type once
+    (links are in the config); Let's Encrypt per app or listed once; and the host-level
+    reads of the other roles: SSH keys, global domains, plugins, global Let's Encrypt
+    settings and the cron job.
+    """
+    total = modelled_ms("version", []) + modelled_ms("apps:list", ["--format", "json"])
+    total += apps * modelled_ms("config:export", ["--format", "json", "a"])
+    for family, flag in (("domains", "--domains-app-vhosts"), ("ports", "--ports-map")):
+        per_app = apps * modelled_ms(family + ":report", ["a", flag])
+        total += min(per_app, modelled_ms(family + ":report", ["--format", "json"], apps))
+    total += modelled_ms("postgres:list", [])
+    total += min(apps * modelled_ms("letsencrypt:active", ["a"]), modelled_ms("letsencrypt:list", [], apps))
+    total += modelled_ms("ssh-keys:list", ["--format", "json"])
+    total += modelled_ms("domains:report", ["--global", "--format", "json"])
+    total += modelled_ms("plugin:list", ["--format", "json"])
+    total += modelled_ms("letsencrypt:report", ["--global", "--format", "json"])
+    total += modelled_ms("letsencrypt:cron-job", [])
+    return total
+
+
+def app_entry(index):
+    name = "app%03d" % index
+    return {
+        "name": name,
+        "config": dict(("KEY%d" % k, "value-%d-of-%s" % (k, name)) for k in range(1, 5)),
+        "domains": ["%s.bench.example" % name, "www.%s.bench.example" % name],
+        "ports": ["http:80:5000"],
+        "services": [{"name": name + "-db"}],
+    }
+
+
+def host_vars(apps, interpreter):
+    entries = [app_entry(i) for i in range(1, apps + 1)]
+    for entry in entries:
+        entry["config"]["SECRET_KEY"] = "secret-of-" + entry["name"]
+    return {
+        "ansible_connection": "local",
+        "ansible_python_interpreter": interpreter,
+        "dokku_ssh_keys_keys": [{"name": "admin", "key": ADMIN_KEY}],
+        "dokku_global_domains": ["bench.example"],
+        "dokku_plugins_plugins": [
+            {"name": "postgres", "url": "https://github.com/dokku/dokku-postgres.git", "committish": "1.48.0"},
+            {"name": "letsencrypt", "url": "https://github.com/dokku/dokku-letsencrypt.git", "committish": "0.25.1"},
+        ],
+        "dokku_apps_apps": entries,
+        "dokku_letsencrypt_email": "ops@bench.example",
+        "dokku_letsencrypt_apps": [entry["name"] for entry in entries],
+        "dokku_letsencrypt_cron_job": True,
+    }
+
+
+BASELINE_ROLES = ("dokku_apps", "dokku_letsencrypt")
+
+
+class Bench:
+    def __init__(self, workdir, write_scale, baseline=None):
+        self.workdir = workdir
+        self.write_scale = write_scale
+        self.baseline = baseline
+        self.python = os.path.realpath(sys.executable)
+        # the double's launcher runs `python3` from PATH: the interpreter itself, not a shim
+        self.pybin = os.path.join(workdir, "pybin")
+        os.makedirs(self.pybin)
+        os.symlink(self.python, os.path.join(self.pybin, "python3"))
+        self.collections = {"current": os.path.join(workdir, "collections")}
+        link = os.path.join(self.collections["current"], "ansible_collections", "selfhosted", "dokku")
+        os.makedirs(os.path.dirname(link))
+        os.symlink(REPO, link)
+        if baseline:
+            self.collections["baseline"] = self.baseline_collection(baseline)
+
+    def baseline_collection(self, rev):
+        """The collection with the app-level roles as they were at ``rev`` (the modules as they are now)."""
+        path = os.path.join(self.workdir, "baseline")
+        root = os.path.join(path, "ansible_collections", "selfhosted", "dokku")
+        os.makedirs(os.path.join(root, "roles"))
+        for entry in os.listdir(REPO):
+            if entry != "roles":
+                os.symlink(os.path.join(REPO, entry), os.path.join(root, entry))
+        for role in os.listdir(os.path.join(REPO, "roles")):
+            if role not in BASELINE_ROLES:
+                os.symlink(os.path.join(REPO, "roles", role), os.path.join(root, "roles", role))
+        archive = subprocess.run(["git", "-C", REPO, "archive", rev] + ["roles/" + r for r in BASELINE_ROLES],
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", root], input=archive, check=True)
+        return path
+
+    def make_host(self, name):
+        """A fresh double state and an interpreter wrapper that points the modules at it."""
+        root = os.path.join(self.workdir, "hosts", name)
+        env = {
+            "DOKKU_ROOT": os.path.join(root, "home", "dokku"),
+            "DOKKU_LIB_ROOT": os.path.join(root, "var", "lib", "dokku"),
+            "DOKKU_DOUBLE_DIR": os.path.join(root, "double"),
+            "DOKKU_DOUBLE_EUID": "0",
+            "DOKKU_DOUBLE_LATENCY": "builtin",
+            # the launcher then finds the double's package without running readlink and dirname
+            "DOKKU_DOUBLE_LIB": DOUBLE,
+        }
+        init_state(env=dict(os.environ, **env))
+        wrapper = os.path.join(root, "python")
+        with open(wrapper, "w", encoding="utf-8") as handle:
+            handle.write("#!/bin/sh\n")
+            for key, value in sorted(env.items()):
+                handle.write("export %s=%s\n" % (key, value))
+            handle.write('export PATH=%s:%s:"$PATH"\n' % (self.pybin, os.path.join(DOUBLE, "bin")))
+            handle.write('exec %s "$@"\n' % self.python)
+        os.chmod(wrapper, 0o755)
+        return wrapper, os.path.join(env["DOKKU_DOUBLE_DIR"], "calls.jsonl")
+
+    def inventory(self, label, hosts, apps):
+        logs = {}
+        inventory = {"dokku": {"hosts": {}}}
+        for index in range(hosts):
+            name = "%s-h%02d" % (label, index + 1)
+            wrapper, logs[name] = self.make_host(name)
+            inventory["dokku"]["hosts"][name] = host_vars(apps, wrapper)
+        path = os.path.join(self.workdir, label + ".json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(inventory, handle)  # YAML is a superset of JSON
+        return path, logs
+
+    def play(self, playbook, inventory, logs, phase, forks=1, write_scale=1.0, collection="current"):
+        counts = os.path.join(self.workdir, "counts.json")
+        env = dict(os.environ)
+        env.update({
+            "ANSIBLE_COLLECTIONS_PATH": self.collections[collection],
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(BENCH, "callback_plugins"),
+            "ANSIBLE_STDOUT_CALLBACK": "bench_count",
+            "ANSIBLE_PIPELINING": "true",
+            "ANSIBLE_FORKS": str(forks),
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "BENCH_COUNT_FILE": counts,
+            "DOKKU_DOUBLE_TAG": phase,
+            "DOKKU_DOUBLE_LATENCY_WRITE_SCALE": str(write_scale),
+        })
+        argv = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), playbook, "-i", inventory,
+                "--skip-tags", SKIP_TAGS, "-e", "ansible_become=false"]
+        started = time.time()
+        proc = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, check=False)
+        wall = time.time() - started
+        with open(counts, encoding="utf-8") as handle:
+            count = json.load(handle)
+        if proc.returncode != 0 or count["failures"]:
+            raise SystemExit("%s failed (rc %d): %s\n%s" % (phase, proc.returncode, count["failures"], proc.stderr[-3000:]))
+        calls = []
+        for path in logs.values():
+            with open(path, encoding="utf-8") as handle:
+                calls += [c for c in map(json.loads, handle) if c.get("tag") == phase]
+        writes = [c for c in calls if c["kind"] == "write"]
+        return {
+            "wall_s": round(wall, 2),
+            "tasks_per_host": max(count["tasks"].values()),
+            "reads": sum(1 for c in calls if c["kind"] == "read") // len(logs),
+            "writes": len(writes) // len(logs),
+            "modelled_write_s": round(sum(modelled_ms(c["command"], strip(c["argv"])) for c in writes)
+                                      / 1000.0 / len(logs), 1),
+        }
+
+
+def strip(argv):
+    """The arguments after the command (global flags dropped), as the latency model sees them."""
+    _flags, args = cli.split_global_flags(argv)
+    return args[1:]
+
+
+def run_size(bench, apps):
+    inventory, logs = bench.inventory("n%d" % apps, 1, apps)
+    site, drift = os.path.join("playbooks", "site.yml"), os.path.join("playbooks", "drift_check.yml")
+    converge = bench.play(site, inventory, logs, "converge", write_scale=bench.write_scale)
+    converge["full_latency_s"] = round(converge["wall_s"] + converge["modelled_write_s"] * (1 - bench.write_scale), 1)
+    noop = bench.play(site, inventory, logs, "noop")
+    check = bench.play(drift, inventory, logs, "drift")
+    floor = floor_ms(apps) / 1000.0
+    result = {"apps": apps, "converge": converge, "noop": noop, "drift": check, "floor_s": round(floor, 2),
+              "noop_vs_floor": round(noop["wall_s"] / floor, 2)}
+    if bench.baseline:
+        result["baseline_noop"] = bench.play(site, inventory, logs, "baseline-noop", collection="baseline")
+        result["baseline_noop"]["rev"] = bench.baseline
+    return result
+
+
+def run_fleet(bench, hosts, apps, forks):
+    inventory, logs = bench.inventory("fleet", hosts, apps)
+    bench.play(os.path.join("playbooks", "site.yml"), inventory, logs, "converge", forks=forks,
+               write_scale=bench.write_scale)
+    fleet = bench.play(os.path.join("playbooks", "drift_check.yml"), inventory, logs, "drift", forks=forks)
+    one_inventory, one_logs = bench.inventory("fleet-one", 1, apps)
+    bench.play(os.path.join("playbooks", "site.yml"), one_inventory, one_logs, "converge",
+               write_scale=bench.write_scale)
+    one = bench.play(os.path.join("playbooks", "drift_check.yml"), one_inventory, one_logs, "drift")
+    return {"hosts": hosts, "apps": apps, "forks": forks, "drift": fleet, "one_host_drift": one,
+            "ratio": round(fleet["wall_s"] / one["wall_s"], 2)}
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    ansible = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible"), "--version"],
+                             capture_output=True, text=True, check=False).stdout.splitlines()[0]
+    return {"cpu": cpu, "cpus": os.cpu_count(), "load_average": os.getloadavg(),
+            "python": platform.python_version(), "ansible": ansible, "system": platform.platform()}
+
+
+def table(results):
+    lines = [
+        "| apps | phase | wall s | tasks/host | reads | writes | floor s | wall / floor |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        for phase in ("converge", "noop", "drift", "baseline_noop"):
+            row = size.get(phase)
+            if row is None:
+                continue
+            wall = "%.1f" % row["wall_s"]
+            label = phase
+            if phase == "converge":
+                wall += " (%.0f at full write latency)" % row["full_latency_s"]
+            if phase == "baseline_noop":
+                label = "no-op, roles at %s" % row["rev"]
+            floor = ("%.1f" % size["floor_s"], "%.2f" % (row["wall_s"] / size["floor_s"])) if phase != "converge" else ("", "")
+            lines.append("| %d | %s | %s | %d | %d | %d | %s | %s |" % (
+                size["apps"], label, wall, row["tasks_per_host"], row["reads"], row["writes"], floor[0], floor[1]))
+    fleet = results.get("fleet")
+    if fleet:
+        lines.append("")
+        lines.append("Fleet: drift check of %d hosts x %d apps with %d forks: %.1f s (one host: %.1f s, ratio %.2f); "
+                     "%d reads and %d writes per host." % (
+                         fleet["hosts"], fleet["apps"], fleet["forks"], fleet["drift"]["wall_s"],
+                         fleet["one_host_drift"]["wall_s"], fleet["ratio"], fleet["drift"]["reads"],
+                         fleet["drift"]["writes"]))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--sizes", default="1,10,50", help="app counts, comma-separated (200 takes several minutes)")
+    parser.add_argument("--fleet", default="20x10", help="HOSTSxAPPS for the fleet case, 0x0 to skip")
+    parser.add_argument("--forks", type=int, default=10)
+    parser.add_argument("--write-scale", type=float, default=0.05, help="fraction of the modelled write latency slept")
+    parser.add_argument("--baseline", metavar="REV", help="also time the no-op with dokku_apps and dokku_letsencrypt "
+                        "as they were at this git revision (the per-app roles)")
+    parser.add_argument("--out", default=os.path.join(BENCH, "results.json"))
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="dokku-bench-")
+    try:
+        bench = Bench(workdir, args.write_scale, args.baseline)
+        results = {"machine": machine(), "latency_model": MODEL["source"], "write_scale": args.write_scale,
+                   "command": " ".join(["bench/run.py"] + sys.argv[1:]), "sizes": []}
+        for apps in [int(n) for n in args.sizes.split(",") if n]:
+            results["sizes"].append(run_size(bench, apps))
+            print("N=%d done" % apps, file=sys.stderr)
+        hosts, apps = [int(n) for n in args.fleet.split("x")]
+        if hosts:
+            results["fleet"] = run_fleet(bench, hosts, apps, args.forks)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    results["table"] = table(results)
+    with open(args.out, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=1)
+        handle.write("\n")
+    print(results["table"])
+
+
+if __name__ == "__main__":
+    main()
