@@ -113,6 +113,9 @@ def canonical(module, args, side):
     if name in ("dokku_git_sync", "dokku_git_image"):
         return nest(("apps", app, "deploy"), side)
     if name == "dokku_ps":
+        if args.get("state") in ("restarted", "rebuilt"):
+            # an action, not a state: a restart follows from a change reported on its own
+            side = dict((k, v) for k, v in side.items() if k != "state")
         return nest(("apps", app, "ps"), side)
     return None
 

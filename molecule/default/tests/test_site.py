@@ -66,3 +66,13 @@ def test_letsencrypt(host, dokku):
     assert dokku.out("letsencrypt:active", "djangotutorial").strip() == "true"
     assert host.file("/var/lib/dokku/data/letsencrypt/--global/autorenew").exists
     assert "Auto-renew cron job is enabled" in dokku.out("letsencrypt:cron-job")
+
+
+def test_deployed_once_from_the_deploy_block(host, dokku):
+    head = host.check_output("git -C /srv/djangotutorial rev-parse HEAD")
+    report = dokku.json("apps:report", "djangotutorial", "--format", "json")
+    assert report["deploy-source-metadata"] == "/srv/djangotutorial#%s" % head
+    assert dokku.json("ps:report", "djangotutorial", "--format", "json")["deployed"] == "true"
+    # check mode, converge and the idempotence run: exactly one deploy, the converge's
+    syncs = [e["argv"] for e in dokku.calls(None) if e["kind"] != "read" and "git:sync" in e["argv"]]
+    assert syncs == [["git:sync", "--build", "djangotutorial", "/srv/djangotutorial", head]]
