@@ -5,7 +5,9 @@
 #      module through ansible-playbook against the double;
 #   2. ansible-lint (production profile) and ansible-test sanity (no ignore entries);
 #   3. ansible-doc for every module, and a build of the collection without test fixtures;
-#   4. molecule test --all (every role, and site.yml, in a systemd container).
+#   4. the reliability matrix (bad input, injected faults, unmanaged extras, canary secrets);
+#   5. molecule test --all (every role, and site.yml, in a systemd container); its output must
+#      not contain the canary secret the default scenario plants.
 # Usage: scripts/test.sh [--no-molecule]
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -30,6 +32,17 @@ step() {
   summary+=("$(printf '%-28s %6ss' "$name" "$(elapsed "$start")")")
 }
 
+# molecule test --all, its output kept; the default scenario plants a canary config value
+# (molecule/default/converge.yml) that must appear nowhere in that output.
+molecule_without_leaks() {
+  local canary=canary-molecule-5e1b7c2a9d out="$REPO_ROOT/tests/output/molecule.log"
+  mkdir -p "$(dirname "$out")"
+  molecule test --all 2>&1 | tee "$out"
+  if grep -q "$canary" "$out"; then
+    die "the canary secret of molecule/default appears in molecule's output ($out)"
+  fi
+}
+
 step "python environment" scripts/setup-python.sh
 # shellcheck source=/dev/null
 . "$REPO_ROOT/.venv/bin/activate"
@@ -38,10 +51,11 @@ step "pytest" python -m pytest -n 2 -p no:cacheprovider
 step "ansible-lint" ansible-lint
 step "ansible-test sanity" scripts/sanity.sh
 step "ansible-doc and build" scripts/check-build.sh
+step "reliability matrix" python scripts/reliability.py
 if [ "$molecule" = 1 ]; then
   step "docker engine" scripts/setup-docker.sh
   step "base image" scripts/build-base-image.sh
-  step "molecule test --all" molecule test --all
+  step "molecule test --all" molecule_without_leaks
 fi
 
 log "all checks passed"

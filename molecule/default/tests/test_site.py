@@ -47,6 +47,8 @@ def test_app_config_domains_ports(dokku):
     assert dokku.json("apps:list", "--format", "json") == ["djangotutorial"]
     config = dokku.json("config:export", "--format", "json", "djangotutorial")
     assert config["ALLOWED_HOSTS"] == "djangotutorial.domain.com"
+    # the canary scripts/test.sh looks for in molecule's output (it must be found nowhere)
+    assert config["SECRET_KEY"] == "canary-molecule-5e1b7c2a9d"
     assert dokku.lines("/home/dokku/djangotutorial/VHOST") == ["djangotutorial.domain.com"]
     assert dokku.out("ports:report", "djangotutorial", "--ports-map").split() == ["http:80:5000"]
 
