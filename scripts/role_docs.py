@@ -15,10 +15,10 @@ ROLES = os.path.join(ROOT, "roles")
 
 
 def _plain(text):
-    """Ansible doc markup (V(x), O(x), C(x), RV(x)) as Markdown code."""
+    """Ansible doc markup (V(x), O(x), C(x), RV(x), M(x)) as Markdown code."""
     import re  # pylint: disable=import-outside-toplevel
 
-    return re.sub(r"\b(?:V|O|C|RV)\(([^)]*)\)", r"`\1`", " ".join(text) if isinstance(text, list) else text)
+    return re.sub(r"\b(?:V|O|C|RV|M)\(([^)]*)\)", r"`\1`", " ".join(text) if isinstance(text, list) else text)
 
 
 def _default(name, spec, defaults):
@@ -44,7 +44,9 @@ def _rows(options, defaults, prefix=""):
             default = _default(name, spec, defaults)
         rows.append("| `%s%s` | %s | %s | %s | %s |" % (prefix, name, kind, required, default, _plain(spec["description"])))
         if spec.get("options"):
-            rows.extend(_rows(spec["options"], defaults, prefix=prefix + name + "[]."))
+            # a list's elements are NAME[].FIELD, a dict's fields NAME.FIELD
+            separator = "[]." if spec.get("type") == "list" else "."
+            rows.extend(_rows(spec["options"], defaults, prefix=prefix + name + separator))
     return rows
 
 
