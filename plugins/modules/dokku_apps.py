@@ -437,6 +437,19 @@ def shown_text(entries):
     return [text for text in shown if text]
 
 
+def manages_config(entry):
+    return entry["config"] is not None or entry["config_exclusive"]
+
+
+def reads_config(entry):
+    """The config is read to manage it, and for the services (their links live there)."""
+    return manages_config(entry) or bool(entry["services"])
+
+
+def manages_domains(entry):
+    return entry["domains"] is not None or entry["vhosts_enabled"] is not None
+
+
 class Host(object):
     """The host's state, each family read at most once and only when an entry needs it."""
 
@@ -455,15 +468,15 @@ class Host(object):
         runner.prefetch(self.app_reads(entries), module.params["parallel_reads"])
 
     def app_reads(self, entries):
-        """The per-app reads the plans will make, in the order they make them."""
+        """The per-app reads the plans will make (see the ``reads_*`` predicates), in their order."""
         reads = []
         for entry in entries:
             name = entry["name"]
             if entry["state"] != "present" or name not in self.apps:
                 continue
-            if entry["config"] is not None or entry["config_exclusive"] or entry["services"]:
+            if reads_config(entry):
                 reads.append(["config:export", "--format", "json", name])
-            if entry["domains"] is not None or entry["vhosts_enabled"] is not None:
+            if manages_domains(entry):
                 reads.append(["domains:report", name, "--domains-app-vhosts"])
             if entry["ports"] is not None:
                 reads.append(["ports:report", name, "--ports-map"])
@@ -543,7 +556,7 @@ class AppPlan(object):
     def read_config(self):
         """The app's config vars, read when the entry manages them or has services (links live there)."""
         entry = self.entry
-        if entry["config"] is None and not entry["config_exclusive"] and not entry["services"]:
+        if not reads_config(entry):
             return None
         if not self.exists:
             return self.fresh()[1]
@@ -551,7 +564,7 @@ class AppPlan(object):
 
     def plan_config(self, current):
         entry = self.entry
-        if entry["config"] is None and not entry["config_exclusive"]:
+        if not manages_config(entry):
             return
         plan = ConfigPlan(current, self.config, entry["config_exclusive"])
         for args, data in plan.commands(self.name):
@@ -563,7 +576,7 @@ class AppPlan(object):
     def plan_domains(self):
         entry = self.entry
         desired, wanted_enabled = entry["domains"], entry["vhosts_enabled"]
-        if desired is None and wanted_enabled is None:
+        if not manages_domains(entry):
             return
         if self.exists:
             current = split_words(self.host.domains_flag(self.name, "vhosts"))
