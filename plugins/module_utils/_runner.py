@@ -67,6 +67,11 @@ def parse_version(text):
     return tuple(int(n) for n in numbers[:3])
 
 
+def _read_key(args):
+    """How a prefetched read is found again: its arguments as strings."""
+    return tuple(str(arg) for arg in args)
+
+
 class Result(object):
     """Outcome of one call.  ``skipped`` is True for a write not run in check mode."""
 
@@ -156,7 +161,7 @@ class DokkuRunner(object):
             self.commands.append(self.display_argv(args, global_flags))
             if self.check_mode:
                 return Result(0, "", "", skipped=True)
-        key = tuple(str(arg) for arg in args)
+        key = _read_key(args)
         if not write and not global_flags and data is None and key in self._prefetched:
             rc, out, err = self._prefetched.pop(key)
         else:
@@ -183,7 +188,7 @@ class DokkuRunner(object):
         """
         keys = []
         for args in reads:
-            key = tuple(str(arg) for arg in args)
+            key = _read_key(args)
             if key not in self._prefetched and key not in keys:
                 keys.append(key)
         if ThreadPoolExecutor is None or workers < 2 or len(keys) < 2:
