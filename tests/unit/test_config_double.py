@@ -4,29 +4,9 @@ import json
 import os
 
 import pytest
-from dokku_double import cli
-from dokku_double.admin import init_state
 from dokku_double.families.config import CorruptInputError, go_base64_decode
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._config import is_service_dsn, is_unmanaged
-
-
-@pytest.fixture
-def dokku(tmp_path):
-    env = dict(
-        os.environ,
-        DOKKU_ROOT=str(tmp_path / "home"),
-        DOKKU_LIB_ROOT=str(tmp_path / "lib"),
-        DOKKU_DOUBLE_DIR=str(tmp_path / "double"),
-    )
-    init_state(env=env)
-
-    def run(*args, stdin=None):
-        return cli.run(list(args), env=env, stdin_data=stdin)
-
-    run.lib = tmp_path / "lib"
-    assert run("apps:create", "web")[0] == 0
-    return run
 
 
 def export(dokku, scope="web"):

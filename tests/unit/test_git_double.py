@@ -8,8 +8,6 @@ import os
 import stat
 
 import pytest
-from dokku_double import cli
-from dokku_double.admin import init_state
 from gitrepo import Source, git  # pylint: disable=import-error
 
 
@@ -20,25 +18,6 @@ def repo(tmp_path):
     source.sha_a = source.commit("A", {"Procfile": "web: python app.py\nworker: python worker.py\n"})
     git(source.path, "tag", "-a", "v1", "-m", "release 1")
     return source
-
-
-@pytest.fixture
-def dokku(tmp_path):
-    env = dict(
-        os.environ,
-        DOKKU_ROOT=str(tmp_path / "home"),
-        DOKKU_LIB_ROOT=str(tmp_path / "lib"),
-        DOKKU_DOUBLE_DIR=str(tmp_path / "double"),
-    )
-    init_state(env=env)
-
-    def run(*args):
-        return cli.run(list(args), env=env)
-
-    run.home = tmp_path / "home"
-    run.lib = tmp_path / "lib"
-    assert run("apps:create", "web")[0] == 0
-    return run
 
 
 def report(dokku, plugin, app="web"):
