@@ -27,17 +27,17 @@ __metaclass__ = type
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 
-try:
-    from concurrent.futures import ThreadPoolExecutor
-except ImportError:  # Python 2 without the futures backport: reads run one after another
-    ThreadPoolExecutor = None
+from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import MASK
 
-MASK = "********"
 SUPPORTED_MIN_VERSION = (0, 38, 0)
 TESTED_MAX_MINOR = (0, 38)
 DEFAULT_TIMEOUT = 600
 _VERSION_RE = re.compile(r"^dokku version v?(\S+)", re.M)
+# What Dokku prints for a command no installed plugin provides (exit code 1).
+NOT_A_COMMAND = "is not a dokku command"
+MISSING_APP = "app %s does not exist; create it first (selfhosted.dokku.dokku_app)"
 
 COMMON_ARGUMENT_SPEC = dict(
     command_timeout=dict(type="int", default=DEFAULT_TIMEOUT),
@@ -67,9 +67,44 @@ def parse_version(text):
     return tuple(int(n) for n in numbers[:3])
 
 
-def _read_key(args):
-    """How a prefetched read is found again: its arguments as strings."""
-    return tuple(str(arg) for arg in args)
+class Read(object):
+    """One read-only dokku call: its arguments, global flags and the exit codes it accepts.
+
+    Families declare the reads they need as ``Read`` objects; two reads are the same
+    read when their arguments and global flags are equal, which is how a result run
+    ahead by :meth:`DokkuRunner.prefetch` is found again.  ``cost_ms`` is the modelled
+    latency the state reader compares to pick the cheapest form (see ``_family.COST_MS``).
+    """
+
+    __slots__ = ("args", "global_flags", "ok_rcs")
+
+    def __init__(self, args, global_flags=(), ok_rcs=(0,)):
+        self.args = tuple(str(arg) for arg in args)
+        self.global_flags = tuple(str(flag) for flag in global_flags)
+        self.ok_rcs = tuple(ok_rcs)
+
+    @property
+    def key(self):
+        return self.global_flags + self.args
+
+    def __eq__(self, other):
+        return isinstance(other, Read) and self.key == other.key
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash(self.key)
+
+    def __repr__(self):
+        return "Read(%r)" % (" ".join(self.key),)
+
+
+def as_read(read, global_flags=(), ok_rcs=(0,)):
+    """A :class:`Read` from a Read or an argument list."""
+    if isinstance(read, Read):
+        return read
+    return Read(read, global_flags=global_flags, ok_rcs=ok_rcs)
 
 
 class Result(object):
@@ -89,7 +124,7 @@ class DokkuRunner(object):
         self.commands = []
         self._secrets = set()
         self._version = None
-        self._prefetched = {}  # args tuple -> (rc, stdout, stderr) of a read run by prefetch()
+        self._prefetched = {}  # Read -> (rc, stdout, stderr) of a read run by prefetch()
         self._bin = module.get_bin_path("dokku")
         if self._bin is None:
             if module.check_mode:
@@ -161,8 +196,8 @@ class DokkuRunner(object):
             self.commands.append(self.display_argv(args, global_flags))
             if self.check_mode:
                 return Result(0, "", "", skipped=True)
-        key = _read_key(args)
-        if not write and not global_flags and data is None and key in self._prefetched:
+        key = Read(args, global_flags)
+        if not write and data is None and key in self._prefetched:
             rc, out, err = self._prefetched.pop(key)
         else:
             rc, out, err = self._execute(args, global_flags, data)
@@ -179,29 +214,42 @@ class DokkuRunner(object):
         return Result(rc, out, err)
 
     def prefetch(self, reads, workers):
-        """Run these reads (argument lists, no global flags), ``workers`` at a time.
+        """Run these reads (:class:`Read` objects or argument lists), ``workers`` at a time.
 
-        Nothing is checked here: a later :meth:`read` with the same arguments takes the
-        stored result and checks it as if it had run the command itself (rc, timeout,
-        failure path), so a module reads the same way with or without a prefetch.  Each
-        stored result is used once.  Reads only; writes always run one after another.
+        Nothing is checked here: a later :meth:`read` of the same read takes the stored
+        result and checks it as if it had run the command itself (rc, timeout, failure
+        path), so a module reads the same way with or without a prefetch.  Each stored
+        result is used once.  Reads only; writes always run one after another.
         """
-        keys = []
-        for args in reads:
-            key = _read_key(args)
-            if key not in self._prefetched and key not in keys:
-                keys.append(key)
-        if ThreadPoolExecutor is None or workers < 2 or len(keys) < 2:
+        pending = []
+        for read in reads:
+            read = as_read(read)
+            if read not in self._prefetched and read not in pending:
+                pending.append(read)
+        if workers < 2 or len(pending) < 2:
             return
-        pool = ThreadPoolExecutor(max_workers=min(workers, len(keys)))
+        pool = ThreadPoolExecutor(max_workers=min(workers, len(pending)))
         try:
-            for key, result in zip(keys, pool.map(self._execute, keys)):
-                self._prefetched[key] = result
+            results = pool.map(lambda read: self._execute(read.args, read.global_flags), pending)
+            for read, result in zip(pending, results):
+                self._prefetched[read] = result
         finally:
             pool.shutdown(wait=True)
 
+    def unused_prefetches(self):
+        """The reads run ahead that no :meth:`read` took (sorted)."""
+        return sorted(self._prefetched, key=lambda read: read.key)
+
     def read(self, args, **kwargs):
-        """A call that changes nothing: it also runs in check mode."""
+        """A call that changes nothing: it also runs in check mode.
+
+        ``args`` is an argument list or a :class:`Read` (whose global flags and accepted
+        exit codes are used unless given here).
+        """
+        if isinstance(args, Read):
+            kwargs.setdefault("global_flags", args.global_flags)
+            kwargs.setdefault("ok_rcs", args.ok_rcs)
+            args = list(args.args)
         return self.run(args, write=False, **kwargs)
 
     def write(self, args, **kwargs):
@@ -222,6 +270,14 @@ class DokkuRunner(object):
         for key, value in extra.items():
             result[key] = self.mask(value) if isinstance(value, (str, list)) else value
         self.module.fail_json(**result)
+
+    def not_a_command(self, res):
+        """True when Dokku answered that no installed plugin provides the command."""
+        return res.rc != 0 and NOT_A_COMMAND in (res.stderr or "")
+
+    def missing_app(self, app):
+        """The one "app does not exist" answer (see :meth:`missing`)."""
+        self.missing(MISSING_APP % app)
 
     def missing(self, msg):
         """Something the task builds on does not exist (an app, a service, a plugin).
@@ -323,8 +379,18 @@ class DokkuRunner(object):
         return default
 
 
+UNUSED_PREFETCH = "reads were run ahead but never used (a family's reads and its planning disagree): "
+
+
 def exit_result(module, runner, changed, before, after, **extra):
-    """Finish a module run: ``changed``, ``diff`` (before/after) and ``commands``."""
+    """Finish a module run: ``changed``, ``diff`` (before/after), ``commands`` and, from the
+    families, ``family_diff`` (the uniform diff the drift report reads).
+
+    A read run ahead that planning never asked for means a family declares other reads than
+    it makes, so batching is lost: that is said, not silently paid for.
+    """
+    if runner.unused_prefetches():
+        module.warn(UNUSED_PREFETCH + ", ".join(" ".join(read.key) for read in runner.unused_prefetches()))
     result = dict(changed=changed, commands=runner.masked_commands(), diff=dict(before=before, after=after))
     result.update(extra)
     module.exit_json(**result)

@@ -154,7 +154,10 @@ def test_runner_is_the_only_place_running_commands():
     import os
 
     root = os.path.dirname(os.path.dirname(_runner.__file__))
-    for path in glob.glob(os.path.join(root, "modules", "*.py")) + glob.glob(os.path.join(root, "module_utils", "*.py")):
+    paths = glob.glob(os.path.join(root, "modules", "*.py")) + glob.glob(os.path.join(root, "module_utils", "**", "*.py"),
+                                                                         recursive=True)
+    assert any("families" in path for path in paths)
+    for path in paths:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
         if path.endswith("_runner.py"):
