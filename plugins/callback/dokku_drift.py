@@ -65,66 +65,13 @@ import tempfile
 from xml.sax.saxutils import escape, quoteattr
 
 from ansible.plugins.callback import CallbackBase
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import REGISTRY
 
 SCHEMA_VERSION = 1
 EXIT_IN_SYNC = 0
 EXIT_ERROR = 1
 EXIT_DRIFT = 2
 PREFIX = "selfhosted.dokku."
-
-
-def canonical(module, args, side):
-    """One side of a module's diff as a tree shared by every module (see the schema).
-
-    apps/APP/{state,config/KEY,domains,vhosts_enabled,ports,letsencrypt/F,services/T/S/F,deploy/F,ps/F},
-    global/{config/KEY,domains,letsencrypt/F}, ssh_keys/NAME, plugins/NAME/F, services/T/S/F,
-    links/T/S/APP/linked.
-    """
-    side = side if isinstance(side, dict) else {}
-    name = module[len(PREFIX):] if module.startswith(PREFIX) else module
-    app = args.get("app")
-    scope = ("apps", app) if app else ("global",)
-    if name == "dokku_apps":
-        return {"apps": side.get("apps", {})}
-    if name == "dokku_app":
-        return {"apps": {args.get("name"): {"state": side.get("state")}}}
-    if name == "dokku_config":
-        return nest(scope + ("config",), side)
-    if name == "dokku_domains":
-        return nest(scope, side)
-    if name == "dokku_ports":
-        return nest(scope, {"ports": side.get("mappings")})
-    if name == "dokku_letsencrypt":
-        fields = dict((k, v) for k, v in side.items() if k != "cron_job")
-        tree = nest(scope + ("letsencrypt",), fields) if fields else {}
-        if "cron_job" in side:
-            tree.setdefault("global", {}).setdefault("letsencrypt", {})["cron_job"] = side["cron_job"]
-        return tree
-    if name == "dokku_ssh_key":
-        return {"ssh_keys": side}
-    if name == "dokku_plugin":
-        return {"plugins": {args.get("name"): side}}
-    if name == "dokku_service":
-        fields = dict((k, v) for k, v in side.items() if k not in ("type", "name"))
-        return {"services": {args.get("type") or "postgres": {args.get("name"): fields}}}
-    if name == "dokku_service_link":
-        kind = args.get("type") or "postgres"
-        return {"links": {kind: {args.get("service"): {app: {"linked": side.get("linked")}}}}}
-    if name in ("dokku_git_sync", "dokku_git_image"):
-        return nest(("apps", app, "deploy"), side)
-    if name == "dokku_ps":
-        if args.get("state") in ("restarted", "rebuilt"):
-            # an action, not a state: a restart follows from a change reported on its own
-            side = dict((k, v) for k, v in side.items() if k != "state")
-        return nest(("apps", app, "ps"), side)
-    return None
-
-
-def nest(path, value):
-    tree = value
-    for part in reversed(path):
-        tree = {part: tree}
-    return tree
 
 
 def flatten(tree, path=()):
@@ -137,44 +84,20 @@ def flatten(tree, path=()):
     return {path: tree}
 
 
-def classify(path):
-    """(resource, field) of a canonical path."""
-    head = path[0]
-    if head == "apps" and len(path) >= 3:
-        app, family = path[1], path[2]
-        if family == "state":
-            return {"type": "app", "name": app}, "state"
-        if family == "config" and len(path) > 3:
-            return {"type": "config_key", "name": path[3], "app": app}, "value"
-        if family in ("domains", "vhosts_enabled"):
-            return {"type": "domains", "app": app}, family
-        if family == "ports":
-            return {"type": "ports", "app": app}, "mappings"
-        if family == "services" and len(path) >= 6:
-            resource = {"type": "service", "name": path[4], "datastore": path[3]}
-            if path[5] == "linked":
-                return {"type": "link", "name": path[4], "datastore": path[3], "app": app}, "linked"
-            return resource, path[5]
-        if family in ("letsencrypt", "deploy", "ps"):
-            return {"type": family, "app": app}, "/".join(path[3:]) or family
-    if head == "global" and len(path) >= 2:
-        if path[1] == "config" and len(path) > 2:
-            return {"type": "config_key", "name": path[2], "app": "--global"}, "value"
-        if path[1] == "domains":
-            return {"type": "global_domains"}, "domains"
-        if path[1] == "letsencrypt" and len(path) > 2:
-            if path[2] == "cron_job":
-                return {"type": "letsencrypt_cron"}, "cron_job"
-            return {"type": "letsencrypt", "app": "--global"}, path[2]
-    if head == "ssh_keys" and len(path) >= 2:
-        return {"type": "ssh_key", "name": path[1]}, "fingerprint"
-    if head == "plugins" and len(path) >= 3:
-        return {"type": "plugin", "name": path[1]}, path[2]
-    if head == "services" and len(path) >= 4:
-        return {"type": "service", "name": path[2], "datastore": path[1]}, path[3]
-    if head == "links" and len(path) >= 5:
-        return {"type": "link", "name": path[2], "datastore": path[1], "app": path[3]}, "linked"
-    return {"type": "other", "name": "/".join(path)}, path[-1] if path else ""
+def family_leaves(family_diff):
+    """Every leaf of a module's uniform diff (``{scope: {family: {before, after}}}``), classified by
+    its family: ``{(resource id, field): (resource, field, before, after)}``."""
+    leaves = {}
+    for scope, families in sorted((family_diff or {}).items()):
+        for name, sides in sorted((families or {}).items()):
+            family = REGISTRY.get(name)
+            if family is None or not isinstance(sides, dict):
+                continue
+            before, after = flatten(sides.get("before") or {}), flatten(sides.get("after") or {})
+            for path in sorted(set(before) | set(after)):
+                resource, field = family.classify(scope, path)
+                leaves[(resource_id(resource), field, path)] = (resource, field, before.get(path), after.get(path))
+    return leaves
 
 
 def resource_id(resource):
@@ -251,25 +174,17 @@ class CallbackModule(CallbackBase):
     # --------------------------------------------------------------- findings
     def _record(self, host, task, res):
         module = getattr(task, "resolved_action", None) or task.action
-        args = (res.get("invocation") or {}).get("module_args") or {}
         role = task._role.get_name() if task._role else None  # pylint: disable=protected-access
-        diff = res.get("diff")
-        before_tree = after_tree = None
-        if isinstance(diff, dict) and module.startswith(PREFIX):
-            before_tree = canonical(module, args, diff.get("before"))
-            after_tree = canonical(module, args, diff.get("after"))
-        if after_tree is None:
+        family_diff = res.get("family_diff")
+        if not module.startswith(PREFIX) or not isinstance(family_diff, dict):
             if res.get("changed"):
                 resource = {"type": "task", "name": task.get_name()}
                 self._finding(host, role, task, module, resource, "changed", "no change", "would change", res)
             return
-        before, after = flatten(before_tree), flatten(after_tree)
-        for path in sorted(set(before) | set(after)):
-            resource, field = classify(path)
-            key = resource_id(resource)
+        for (key, _field, _path), (resource, field, before, after) in sorted(family_leaves(family_diff).items()):
             host["resources"].setdefault(key, resource)
-            if res.get("changed") and before.get(path) != after.get(path):
-                self._finding(host, role, task, module, resource, field, after.get(path), before.get(path), res)
+            if res.get("changed") and before != after:
+                self._finding(host, role, task, module, resource, field, after, before, res)
 
     def _finding(self, host, role, task, module, resource, field, expected, actual, res):
         host["findings"].append({

@@ -74,15 +74,26 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"name": "djangotutorial", "state": "absent"}, "after": {"name": "djangotutorial", "state": "present"}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"apps": {"before": {"state": "absent"}, "after": {"state": "present"}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+
+APPS = get("apps")
 
 
 def main():
@@ -95,29 +106,16 @@ def main():
         supports_check_mode=True,
     )
     name = module.params["name"]
-    state = module.params["state"]
-
-    error = check_app_name(name)
+    desired, error = APPS.validate(APPS.desired(module.params), name)
     if error:
-        module.fail_json(msg="name: " + error)
-    if state == "absent" and not module.params["allow_destroy"]:
-        module.fail_json(
-            msg="state=absent would destroy app %r with its config and domains; "
-            "set allow_destroy=true to confirm" % name
-        )
+        module.fail_json(msg=error)
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    exists = runner.app_exists(name)
-    before = dict(name=name, state="present" if exists else "absent")
-
-    if state == "present" and not exists:
-        runner.write(["apps:create", name])
-    elif state == "absent" and exists:
-        runner.write(["apps:destroy", name], global_flags=["--force"])
-
-    after = dict(name=name, state=state)
-    exit_result(module, runner, before != after, before, after, app=name)
+    plan, converger = converge_one(module, runner, APPS, name, desired)
+    before = dict(name=name, state=plan.before["state"])
+    after = dict(name=name, state=plan.after["state"])
+    exit_result(module, runner, before != after, before, after, app=name, family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

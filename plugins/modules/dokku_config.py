@@ -131,31 +131,33 @@ diff:
   type: dict
   sample: {"before": {"SECRET_KEY": "<hidden sha256:1f0c2a9e>"},
            "after": {"SECRET_KEY": "<hidden sha256:7b44d310>", "WEB_CONCURRENCY": "<hidden sha256:0e5d8c21>"}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"config": {"before": {"config": {}}, "after": {"config": {"A": "<hidden sha256:1f0c2a9e>"}}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._config import (
-    ConfigPlan,
-    ValueMarker,
-    app_is_deployed,
-    check_config,
-    forget_short_values,
-    placeholders,
-    read_config,
-    register_values,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
+from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import Secrets, placeholders
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import app_is_deployed
 
-GLOBAL = "--global"
+CONFIG = get("config")
 
 
 def validate(params, raw_config):
-    """Returns ``(scope, config)`` or ``(None, error message)``; runs before any dokku call."""
+    """Returns ``(scope, desired)`` or ``(None, error message)``; runs before any dokku call."""
     app = params["app"]
     if params["global"] and app:
         return None, "app: give either app or global=true, not both"
@@ -167,10 +169,11 @@ def validate(params, raw_config):
             return None, "app: " + error
     if params["global"] and params["restart"]:
         return None, "restart: global config vars have no app to restart; restart the apps that use them"
-    config, error = check_config(raw_config)
+    scope = GLOBAL if params["global"] else app
+    desired, error = CONFIG.validate(dict(config=raw_config, exclusive=params["exclusive"]), scope)
     if error:
-        return None, "config: " + error
-    return (GLOBAL if params["global"] else app), config
+        return None, error
+    return scope, desired
 
 
 def main():
@@ -184,29 +187,28 @@ def main():
         ),
         supports_check_mode=True,
     )
-    raw_config = module.params["config"] or {}
-    forget_short_values(module, raw_config)
+    secrets = Secrets(module)
+    raw_config = secrets.hide_option(module.params["config"] or {})
     module.params["config"] = placeholders(raw_config)
-    scope, config = validate(module.params, raw_config)
+    scope, desired = validate(module.params, raw_config)
     if scope is None:
-        module.fail_json(msg=config)
+        module.fail_json(msg=desired)
 
     runner = DokkuRunner(module)
-    register_values(runner, config)
+    secrets.register(runner, list(desired["config"].values()))
     runner.require_supported_version()
 
-    plan = ConfigPlan(read_config(runner, scope), config, module.params["exclusive"])
-    for args, data in plan.commands(scope):
-        runner.write(args, data=data)
+    plan, converger = converge_one(module, runner, CONFIG, scope, desired)
+    detail = plan.detail
     restarted = False
-    if plan.changed and module.params["restart"] and app_is_deployed(runner, scope):
+    if detail.changed and module.params["restart"] and app_is_deployed(converger.ctx, scope):
         runner.write(["ps:restart", scope])
         restarted = True
 
-    marker = ValueMarker()
     exit_result(
-        module, runner, plan.changed, marker.mask(plan.current), marker.mask(plan.final),
-        changed_keys=plan.changed_keys, removed_keys=plan.removed_keys, restarted=restarted,
+        module, runner, detail.changed, plan.before["config"], plan.after["config"],
+        changed_keys=detail.changed_keys, removed_keys=detail.removed_keys, restarted=restarted,
+        family_diff=converger.family_diff(),
     )
 
 

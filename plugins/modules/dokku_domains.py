@@ -125,28 +125,33 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"domains": [], "vhosts_enabled": true}, "after": {"domains": ["www.example.com"], "vhosts_enabled": true}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"global": {"domains": {"before": {"domains": []}, "after": {"domains": ["example.com"]}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._domains import (
-    check_domains,
-    command_for,
-    plan_app_domains,
-    plan_domains,
-)
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import split_words
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+
+DOMAINS = get("domains")
 
 
 def validate(module):
-    """Every input check, before any dokku call; returns the lower-cased domains (or None)."""
+    """Every input check, before any dokku call; returns ``(scope, desired)``."""
     params = module.params
-    app, is_global, domains = params["app"], params["global"], params["domains"]
+    app, is_global = params["app"], params["global"]
     if is_global and app is not None:
         module.fail_json(msg="app: give either app or global=true, not both")
     if not is_global:
@@ -155,56 +160,17 @@ def validate(module):
         error = check_app_name(app)
         if error:
             module.fail_json(msg="app: " + error)
-    if is_global and params["vhosts_enabled"] is not None:
-        module.fail_json(msg="vhosts_enabled: only for an app, not with global=true")
-    if domains is None:
-        if is_global:
-            module.fail_json(msg="domains: required with global=true")
-        if params["vhosts_enabled"] is None:
+        if params["domains"] is None and params["vhosts_enabled"] is None:
             module.fail_json(msg="domains: give domains, vhosts_enabled or both")
-        return None
-    if params["vhosts_enabled"] is False:
-        module.fail_json(
-            msg="vhosts_enabled: false deletes the app's domains in Dokku, so it cannot be combined "
-            "with domains; manage them in a separate task"
-        )
-    normalised, error = check_domains(domains, is_global)
+    scope = GLOBAL if is_global else app
+    desired = dict(domains=params["domains"], vhosts_enabled=params["vhosts_enabled"], mode=params["state"],
+                   report_enabled=True)
+    desired, error = DOMAINS.validate(desired, scope)
     if error:
-        module.fail_json(msg="domains: " + error)
-    return normalised
-
-
-def manage_global(module, runner, desired):
-    report = runner.json_read(["domains:report", "--global", "--format", "json"], default={})
-    current = split_words(report.get("global-vhosts"))
-    target, write = plan_domains(module.params["state"], desired, current)
-    if write:
-        runner.write(command_for(write[0], write[1], None))
-    before = dict(domains=sorted(set(d.lower() for d in current)))
-    after = dict(domains=sorted(set(target)))
-    exit_result(module, runner, bool(runner.commands), before, after, domains=after["domains"])
-
-
-def manage_app(module, runner, app, desired):
-    report = runner.json_read(["domains:report", app, "--format", "json"], ok_rcs=(0, 20))
-    if report is None:
-        runner.missing("app: app %r does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
-        report = {"app-vhosts": "", "app-enabled": "true"}
-    current = split_words(report.get("app-vhosts"))
-    was_enabled = report.get("app-enabled") == "true"
-    writes, after_domains, enabled = plan_app_domains(
-        app, module.params["state"], desired, module.params["vhosts_enabled"], current, was_enabled,
-        lambda: split_words(report.get("global-vhosts")),
-    )
-    for args in writes:
-        runner.write(args)
-
-    before = dict(domains=sorted(set(d.lower() for d in current)), vhosts_enabled=was_enabled)
-    after = dict(domains=sorted(set(after_domains)), vhosts_enabled=enabled)
-    exit_result(
-        module, runner, bool(runner.commands), before, after,
-        domains=after["domains"], vhosts_enabled=enabled,
-    )
+        if error.startswith("vhosts_enabled: false"):
+            error += "; manage them in a separate task"
+        module.fail_json(msg=error)
+    return scope, desired
 
 
 def main():
@@ -218,14 +184,16 @@ def main():
         ),
         supports_check_mode=True,
     )
-    desired = validate(module)
+    scope, desired = validate(module)
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    if module.params["global"]:
-        manage_global(module, runner, desired)
-    else:
-        manage_app(module, runner, module.params["app"], desired)
+    plan, converger = converge_one(module, runner, DOMAINS, scope, desired)
+    extra = dict(domains=plan.after["domains"])
+    if scope != GLOBAL:
+        extra["vhosts_enabled"] = plan.after["vhosts_enabled"]
+    exit_result(module, runner, bool(runner.commands), plan.before, plan.after,
+                family_diff=converger.family_diff(), **extra)
 
 
 if __name__ == "__main__":

@@ -95,51 +95,27 @@ diff:
   sample:
     before: {"image": "ghcr.io/example/djangotutorial:1.3.2"}
     after: {"image": "ghcr.io/example/djangotutorial:1.4.0"}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"deploy": {"before": {"deploy": {"image": null}}, "after": {"deploy": {"image": "nginx:1.27"}}}}}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._deploy import MISSING_APP, read_deploy_source
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
-# Docker's reference grammar: [domain[:port]/]path[:tag][@algorithm:hex]
-_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
-_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?/)"
-IMAGE_RE = re.compile(
-    r"^%s?%s(?:/%s)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$" % (_DOMAIN, _COMPONENT, _COMPONENT)
-)
-
-
-def check_image(image):
-    if not isinstance(image, str) or not IMAGE_RE.match(image) or len(image) > 255 + 72:
-        return (
-            "%r is not a valid image reference: use [registry[:port]/]name[:tag][@sha256:<64 hex>] "
-            "with a lowercase name, for example nginx:1.27" % (image,)
-        )
-    return None
-
-
-def image_in_place(runner, app, source):
-    """The image the app's repository holds when its last deploy came from an image (else None)."""
-    deploy_source, metadata = source
-    if deploy_source not in ("docker-image", ""):
-        return None
-    report = runner.json_read(["git:report", app, "--format", "json"], default={})
-    repository_image = report.get("source-image", "")
-    deployed = metadata if deploy_source == "docker-image" else None
-    if repository_image and repository_image != deployed:
-        runner.module.warn(
-            "app %s: its repository holds image %s, but the last successful deploy was %s; rebuild "
-            "the app (selfhosted.dokku.dokku_ps state=rebuilt) to deploy it"
-            % (app, repository_image, deployed or "none")
-        )
-    return repository_image or deployed
+DEPLOY = get("deploy")
 
 
 def main():
@@ -151,25 +127,20 @@ def main():
         supports_check_mode=True,
     )
     app, image = module.params["app"], module.params["image"]
-    for name, error in (("app", check_app_name(app)), ("image", check_image(image))):
-        if error:
-            module.fail_json(msg="%s: %s" % (name, error))
+    error = check_app_name(app)
+    if error:
+        module.fail_json(msg="app: " + error)
+    desired, error = DEPLOY.validate(dict(image=image), app)
+    if error:
+        module.fail_json(msg=error)
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    source = read_deploy_source(runner, app)
-    if source is None:
-        runner.missing(MISSING_APP % app)
-        current = None
-    else:
-        current = image_in_place(runner, app, source)
-
-    if current != image:
-        runner.write(["git:from-image", app, image])
-
+    plan, converger = converge_one(module, runner, DEPLOY, app, desired)
+    before, after = plan.before["deploy"], plan.after["deploy"]
     exit_result(
-        module, runner, current != image, dict(image=current), dict(image=image),
-        app=app, image=image, previous_image=current,
+        module, runner, before != after, before, after,
+        app=app, image=image, previous_image=before["image"], family_diff=converger.family_diff(),
     )
 
 

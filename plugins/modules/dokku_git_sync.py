@@ -129,144 +129,27 @@ diff:
   sample:
     before: {"repository": null, "commit": null}
     after: {"repository": "https://github.com/example/djangotutorial.git", "commit": "0f5a3c1e9b8d7a6f5e4d3c2b1a0f9e8d7c6b5a49"}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"deploy": {"before": {"deploy": {"repository": null, "commit": null}}, "after": {"deploy": {"repository": "https://github.com/example/app.git", "commit": "8a75467f3747781bf96990434a28a814bb14a31e"}}}}}
 """
 
-import os
-import re
-from urllib.parse import urlsplit
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._deploy import MISSING_APP, read_deploy_source
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
-    MASK,
     DokkuRunner,
     dokku_argument_spec,
-    dokku_root,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
-FULL_SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
-ABBREVIATED_SHA_RE = re.compile(r"^[0-9a-fA-F]{4,39}$")
-URL_SCHEMES = ("https", "http", "ssh", "git", "file")
-SCP_LIKE_RE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/]")
-# git check-ref-format's forbidden characters and sequences, plus a leading "-" (an option to git).
-BAD_REF_RE = re.compile(r"(^-|\.\.|@\{|[\x00-\x20\x7f~^:?*\[\\]|//|/$|\.$|\.lock$)")
-
-
-def check_repository(url):
-    if not isinstance(url, str) or not url or url != url.strip() or any(c.isspace() for c in url):
-        return "%r is empty or contains whitespace" % (url,)
-    if url.startswith("-"):
-        return "%r starts with '-'" % url
-    if url.startswith("/") or SCP_LIKE_RE.match(url):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in URL_SCHEMES or (parts.scheme != "file" and not parts.hostname):
-        return (
-            "%r is not a git URL: use https://, http://, ssh://, git:// or file://, "
-            "user@host:path, or an absolute path" % url
-        )
-    if parts.password is not None or (parts.scheme in ("http", "https") and parts.username is not None):
-        return (
-            "the URL carries credentials, which Dokku would print and store in the app's report; "
-            "give them with auth_username and auth_password instead"
-        )
-    return None
-
-
-def check_ref(ref):
-    if not isinstance(ref, str) or not ref or BAD_REF_RE.search(ref):
-        return (
-            "%r is not a valid git ref: give a branch, a tag, HEAD or a full 40-character commit id "
-            "(no spaces, '..', '~', '^', ':' or leading '-')" % (ref,)
-        )
-    return None
-
-
-def check_auth(module):
-    username, password = module.params["auth_username"], module.params["auth_password"]
-    if username is None and password is None:
-        return None
-    if not username or not password:
-        return "auth_username and auth_password: give both, or neither"
-    if urlsplit(module.params["repository"]).scheme not in ("http", "https"):
-        return "auth_username: netrc credentials only apply to http:// and https:// repositories"
-    if any(c.isspace() for c in username + password) or username.startswith("-") or password.startswith("-"):
-        return "auth_username and auth_password: a .netrc entry cannot hold whitespace or start with '-'"
-    return None
-
-
-def validate(module):
-    for name, error in (
-        ("app", check_app_name(module.params["app"])),
-        ("repository", check_repository(module.params["repository"])),
-        ("ref", check_ref(module.params["ref"])),
-    ):
-        if error:
-            module.fail_json(msg="%s: %s" % (name, error))
-    error = check_auth(module)
-    if error:
-        module.fail_json(msg=error)
-
-
-def netrc_entry(runner, host):
-    """``(login, password)`` of ``host`` in Dokku's ``.netrc`` (as ``dokku git:auth`` writes it), or None."""
-    path = os.path.join(dokku_root(), ".netrc")
-    if not os.path.exists(path):
-        return None
-    try:
-        with open(path) as handle:
-            tokens = handle.read().split()
-    except (IOError, OSError) as exc:
-        runner.fail("cannot read %s to compare the credentials: %s (run the task with become=true)"
-                    % (path, exc.strerror))
-    entries = {}
-    machine = None
-    for key, value in zip(tokens, tokens[1:]):
-        if key == "machine":
-            machine = value
-            entries[machine] = ["", ""]
-        elif machine is not None and key in ("login", "password"):
-            entries[machine][key == "password"] = value
-    return tuple(entries[host]) if host in entries else None
-
-
-def pick_commit(ls_remote_output, ref):
-    """The commit ``ref`` names in ``git ls-remote`` output: ``(sha, None)`` or ``(None, error)``."""
-    refs = dict(
-        (name, sha) for sha, _tab, name in (line.partition("\t") for line in ls_remote_output.splitlines())
-    )
-    if ref == "HEAD" or ref.startswith("refs/"):
-        candidates = [ref]
-    else:
-        candidates = [name for name in ("refs/heads/" + ref, "refs/tags/" + ref) if name in refs]
-        if len(candidates) > 1:
-            return None, "%r is both a branch and a tag: write refs/heads/%s or refs/tags/%s" % (ref, ref, ref)
-    for name in candidates:
-        sha = refs.get(name + "^{}") or refs.get(name)  # an annotated tag peels to its commit
-        if sha:
-            return sha, None
-    return None, "%r is not a branch or tag of the repository" % ref
-
-
-def resolve(runner, url, ref, may_fail):
-    """The commit of ``ref``; None when ``may_fail`` and git could not read the repository."""
-    if FULL_SHA_RE.match(ref):
-        return ref.lower()
-    res = runner.ls_remote(url, ref, fail_on_error=not may_fail)
-    if res.rc not in (0, 2):
-        runner.module.warn(
-            "cannot resolve %s before the new credentials are stored (git ls-remote exit code %d): "
-            "predicting a deploy" % (ref, res.rc)
-        )
-        return None
-    sha, error = pick_commit(res.stdout, ref)
-    if error:
-        if ABBREVIATED_SHA_RE.match(ref):
-            error += " (abbreviated commit ids cannot be resolved without fetching: give all 40 characters)"
-        runner.fail("ref: " + error)
-    return sha
+DEPLOY = get("deploy")
 
 
 def main():
@@ -280,39 +163,24 @@ def main():
         ),
         supports_check_mode=True,
     )
-    validate(module)
-    app, url, ref = module.params["app"], module.params["repository"], module.params["ref"]
-    username, password = module.params["auth_username"], module.params["auth_password"]
+    params = module.params
+    app = params["app"]
+    error = check_app_name(app)
+    if error:
+        module.fail_json(msg="app: " + error)
+    desired, error = DEPLOY.validate(dict((key, params[key]) for key in (
+        "repository", "ref", "auth_username", "auth_password")), app)
+    if error:
+        module.fail_json(msg=error)
 
-    runner = DokkuRunner(module, secrets=[password])
+    runner = DokkuRunner(module, secrets=[params["auth_password"]])
     runner.require_supported_version()
-    source = read_deploy_source(runner, app)
-    if source is None:
-        runner.missing(MISSING_APP % app)
-        source = ("", "")
-    deployed_url, deployed_commit = None, None
-    if source[0] == "git-sync":
-        deployed_url, _hash, deployed_commit = source[1].rpartition("#")
-    before = dict(repository=deployed_url, commit=deployed_commit)
-    after = dict(repository=url)
-
-    auth_changed = False
-    if username is not None:
-        host = urlsplit(url).hostname
-        stored = netrc_entry(runner, host)
-        auth_changed = stored != (username, password)
-        before["auth"] = dict(host=host, username=stored[0] if stored else None, password=MASK if stored else None)
-        after["auth"] = dict(host=host, username=username, password=MASK + (" (new)" if auth_changed else ""))
-        if auth_changed:
-            runner.write(["git:auth", host, username, password])
-
-    after["commit"] = resolve(runner, url, ref, may_fail=runner.check_mode and auth_changed)
-    if (deployed_url, deployed_commit) != (url, after["commit"]):
-        runner.write(["git:sync", "--build", app, url, after["commit"] or ref])
-
+    plan, converger = converge_one(module, runner, DEPLOY, app, desired)
+    before, after = plan.before["deploy"], plan.after["deploy"]
     exit_result(
         module, runner, before != after, before, after,
-        app=app, commit=after["commit"], previous_commit=deployed_commit,
+        app=app, commit=after["commit"], previous_commit=plan.previous_commit,
+        family_diff=converger.family_diff(),
     )
 
 

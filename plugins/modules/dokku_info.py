@@ -103,110 +103,10 @@ commands:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._config import ValueMarker
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    no_apps_message,
-    parse_config_export,
-    parse_json_document,
-    parse_flag_value,
-    parse_lines,
-    parse_plugin_list_json,
-    parse_ssh_keys_json,
-    split_words,
-    ssh_keys_list_is_empty,
-)
-from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
-    DokkuRunner,
-    dokku_argument_spec,
-)
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    DATASTORE_TYPES,
-    check_app_name,
-)
-
-
-def read_host(runner, mask):
-    facts = dict(version=".".join(str(n) for n in runner.version))
-    facts["apps"] = runner.json_read(["apps:list", "--format", "json"], default=[]) or []
-    domains = runner.json_read(["domains:report", "--global", "--format", "json"], default={}) or {}
-    facts["global_domains"] = split_words(domains.get("global-vhosts"))
-    facts["global_config"] = mask(parse_config_export(
-        runner.read(["config:export", "--format", "json", "--global"]).stdout))
-
-    plugins = parse_plugin_list_json(runner.read(["plugin:list", "--format", "json"]).stdout)
-    facts["plugins"] = dict(
-        (name, dict((k, entry.get(k)) for k in ("version", "enabled", "core", "source_url", "committish")))
-        for name, entry in plugins.items()
-    )
-
-    res = runner.read(["ssh-keys:list", "--format", "json"], ok_rcs=(0, 1))
-    if res.rc == 0:
-        keys = parse_ssh_keys_json(res.stdout)
-        facts["ssh_keys"] = dict((k["name"], k["fingerprint"]) for k in keys)
-        facts["ssh_public_keys"] = dict((k["name"], k["public_key"]) for k in keys)
-    elif ssh_keys_list_is_empty(res.rc, res.stderr):
-        facts["ssh_keys"], facts["ssh_public_keys"] = {}, {}
-    else:
-        runner.fail("cannot list SSH keys", args=["ssh-keys:list"], rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-
-    services = {}
-    for kind in DATASTORE_TYPES:
-        if not plugins.get(kind, {}).get("enabled"):
-            continue
-        names = parse_lines(runner.read([kind + ":list"], global_flags=["--quiet"]).stdout)
-        services[kind] = dict(
-            (name, dict(
-                links=parse_lines(runner.read([kind + ":links", name]).stdout),
-                image=parse_flag_value(runner.read([kind + ":info", name, "--version"]).stdout),
-            ))
-            for name in names
-        )
-    facts["services"] = services
-
-    facts["letsencrypt"] = read_letsencrypt_global(runner) if plugins.get("letsencrypt", {}).get("enabled") else {}
-    return facts, plugins
-
-
-def read_letsencrypt_global(runner):
-    res = runner.read(["letsencrypt:report", "--global", "--format", "json"], ok_rcs=(0, 1))
-    if res.rc == 0:
-        report = parse_json_document(res.stdout, default={}) or {}
-    elif no_apps_message(res.stderr):
-        report = {}  # Dokku refuses the global report while no app exists
-    else:
-        runner.fail("cannot read the letsencrypt report", args=["letsencrypt:report"], rc=res.rc,
-                    stdout=res.stdout, stderr=res.stderr)
-        report = {}
-    status = runner.read(["letsencrypt:cron-job"]).stdout
-    return dict(
-        email=report.get("global-email", ""),
-        server=report.get("global-server", ""),
-        cron_job="Auto-renew cron job is enabled" in status,
-    )
-
-
-def read_app(runner, app, plugins, mask):
-    details = {}
-    details["config"] = mask(parse_config_export(runner.read(["config:export", "--format", "json", app]).stdout))
-    domains = runner.json_read(["domains:report", app, "--format", "json"], default={}) or {}
-    details["domains"] = split_words(domains.get("app-vhosts"))
-    details["vhosts_enabled"] = domains.get("app-enabled") == "true"
-    details["ports"] = split_words(parse_flag_value(runner.read(["ports:report", app, "--ports-map"]).stdout))
-    links = {}
-    for kind in DATASTORE_TYPES:
-        if plugins.get(kind, {}).get("enabled"):
-            linked = parse_lines(runner.read([kind + ":app-links", app]).stdout)
-            if linked:
-                links[kind] = linked
-    details["links"] = links
-    if plugins.get("letsencrypt", {}).get("enabled"):
-        report = runner.json_read(["letsencrypt:report", app, "--format", "json"], default={}) or {}
-        details["letsencrypt"] = dict(
-            enabled=parse_flag_value(runner.read(["letsencrypt:active", app]).stdout) == "true",
-            email=report.get("email", ""),
-            server=report.get("server", ""),
-        )
-    return details
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import StateReader
+from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import FAMILIES
 
 
 def main():
@@ -224,13 +124,20 @@ def main():
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    mask = dict if module.params["show_config_values"] else ValueMarker().mask
-    facts, plugins = read_host(runner, mask)
+    ctx = StateReader(module, runner)
+    ctx.info_mask = dict if module.params["show_config_values"] else ctx.marker.mask
+    facts = dict(version=".".join(str(n) for n in runner.version))
+    for family in FAMILIES:
+        facts.update(family.info(ctx, None) or {})
     wanted = module.params["apps"] if module.params["apps"] is not None else facts["apps"]
     missing = [app for app in wanted if app not in facts["apps"]]
     if missing:
         module.fail_json(msg="apps: these apps do not exist: %s" % ", ".join(missing))
-    facts["app_details"] = dict((app, read_app(runner, app, plugins, mask)) for app in wanted)
+    facts["app_details"] = {}
+    for app in wanted:
+        details = facts["app_details"][app] = {}
+        for family in FAMILIES:
+            details.update(family.info(ctx, app) or {})
     module.exit_json(changed=False, dokku=facts, commands=[])
 
 

@@ -120,30 +120,31 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"email": ""}, "after": {"email": "ops@example.com"}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"global": {"letsencrypt": {"before": {"letsencrypt": {"cron_job": false}}, "after": {"letsencrypt": {"cron_job": true}}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._letsencrypt import (
-    plugin_missing,
-    read_active,
-    read_settings,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_app_name,
-    check_email,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
-CRON_ENABLED = "Auto-renew cron job is enabled"
-CRON_DISABLED = "Auto-renew cron job is not enabled"
-CRONTAB_NEWLINE_ERROR = "missing newline before EOF"
+LETSENCRYPT = get("letsencrypt")
 
 
 def validate(module):
+    """Every input check, before any dokku call; returns ``(scope, desired)``."""
     params = module.params
     if params["global"] and params["app"] is not None:
         module.fail_json(msg="global, app: give either global=true or an app, not both")
@@ -155,50 +156,12 @@ def validate(module):
             module.fail_json(msg="app: " + error)
     if params["global"] and params["state"] is not None:
         module.fail_json(msg="state: a certificate belongs to an app; give app instead of global=true")
-    if params["email"] is not None:
-        error = check_email(params["email"])
-        if error:
-            module.fail_json(msg="email: " + error)
-    server = params["server"]
-    if server is not None and server not in ("default", "staging"):
-        if not server.startswith("https://") or any(c.isspace() for c in server) or len(server) <= 8:
-            module.fail_json(
-                msg="server: %r is not accepted: use 'default', 'staging' or an https:// ACME directory URL"
-                % server
-            )
-
-
-def stored_server(value):
-    """An unset server and 'default' both mean Let's Encrypt production."""
-    return value if value not in ("", None) else "default"
-
-
-def read_cron_job(runner):
-    """The status header of ``letsencrypt:cron-job`` (no --quiet: the header is the answer)."""
-    res = runner.read(["letsencrypt:cron-job"], ok_rcs=(0, 1))
-    if res.rc != 0 and plugin_missing(runner, res):
-        return False
-    if CRON_DISABLED in res.stdout:
-        return False
-    if CRON_ENABLED in res.stdout:
-        return True
-    return runner.fail("cannot read the auto-renew cron job status", args=["letsencrypt:cron-job"],
-                       rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-
-
-def remove_cron_job(module, runner):
-    res = runner.write(["letsencrypt:cron-job", "--remove"], ok_rcs=(0, 1), fail_on_error=False)
-    if res.rc == 0:
-        return
-    if CRONTAB_NEWLINE_ERROR in res.stderr and not read_cron_job(runner):
-        module.warn(
-            "letsencrypt:cron-job --remove could not rewrite the dokku crontab (%s); the auto-renew "
-            "marker is gone, so Dokku drops the letsencrypt line at its next crontab rewrite"
-            % res.stderr.strip()
-        )
-        return
-    runner.fail("dokku letsencrypt:cron-job --remove failed", args=["letsencrypt:cron-job", "--remove"],
-                rc=res.rc, stdout=res.stdout, stderr=res.stderr)
+    desired = dict(email=params["email"], server=params["server"], cron_job=params["cron_job"],
+                   enabled=None if params["state"] is None else params["state"] == "enabled")
+    desired, error = LETSENCRYPT.validate(desired, GLOBAL if params["global"] else params["app"])
+    if error:
+        module.fail_json(msg=error)
+    return GLOBAL if params["global"] else params["app"], desired
 
 
 def main():
@@ -211,44 +174,14 @@ def main():
     )
     spec["global"] = dict(type="bool", default=False)  # a Python keyword, so not a dict() argument
     module = AnsibleModule(argument_spec=dokku_argument_spec(**spec), supports_check_mode=True)
-    validate(module)
-    params = module.params
-    app = params["app"]
-    scope = app if app is not None else "--global"
+    scope, desired = validate(module)
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    email, server, computed_email = read_settings(runner, app)
-
-    before, after = {}, {}
-    if params["email"] is not None:
-        before["email"], after["email"] = email, params["email"]
-    if params["server"] is not None:
-        before["server"], after["server"] = stored_server(server), params["server"]
-    if params["state"] is not None:
-        active = read_active(runner, app)
-        before["enabled"], after["enabled"] = active, params["state"] == "enabled"
-        if after["enabled"] and not active and not (params["email"] or computed_email) and not runner.check_mode:
-            runner.fail(
-                "state=enabled: app %s has no e-mail address for Let's Encrypt; give email on this "
-                "task or set a global one (global=true, email=...)" % app
-            )
-    if params["cron_job"] is not None:
-        before["cron_job"], after["cron_job"] = read_cron_job(runner), params["cron_job"]
-
-    for key in ("email", "server"):
-        if key in after and before[key] != after[key]:
-            value = [] if key == "server" and after[key] == "default" else [after[key]]
-            runner.write(["letsencrypt:set", scope, key] + value)
-    if before.get("enabled") != after.get("enabled"):
-        runner.write(["letsencrypt:enable" if after["enabled"] else "letsencrypt:disable", app])
-    if before.get("cron_job") != after.get("cron_job"):
-        if after["cron_job"]:
-            runner.write(["letsencrypt:cron-job", "--add"])
-        else:
-            remove_cron_job(module, runner)
-
-    exit_result(module, runner, before != after, before, after, letsencrypt=after)
+    plan, converger = converge_one(module, runner, LETSENCRYPT, scope, desired, label="state=enabled")
+    before, after = plan.before["letsencrypt"], plan.after["letsencrypt"]
+    exit_result(module, runner, before != after, before, after, letsencrypt=after,
+                family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

@@ -151,125 +151,27 @@ diff:
       enabled: true
       committish: 1.48.0
       source_url: https://github.com/dokku/dokku-postgres.git
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"global": {"plugins": {"before": {"plugins": {"postgres": {"name": "postgres", "state": "absent", "enabled": false, "committish": "", "source_url": ""}}}, "after": {"plugins": {"postgres": {"name": "postgres", "state": "present", "enabled": true, "committish": "1.48.0", "source_url": "https://github.com/dokku/dokku-postgres.git"}}}}}}
 """
 
-import os
-import re
-from urllib.parse import urlsplit
-
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
-    check_plugin_name,
-    check_plugin_url,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import read_plugin_list, url_credential
 
-COMMITTISH_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-COMMIT_PREFIX_RE = re.compile(r"^[0-9a-fA-F]{7,40}$")
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
-DEFAULT_LIB_ROOT = "/var/lib/dokku"
-
-
-def check_committish(ref, url):
-    if not COMMITTISH_RE.match(ref) or ".." in ref:
-        return (
-            "%r is not a git ref: give a tag, branch or commit id (letters, digits, '.', '_', '/', '-', "
-            "not starting with '-' or '.')" % ref
-        )
-    if url and url.endswith(ARCHIVE_SUFFIXES):
-        return "%r cannot be pinned: the url is an archive, and only plugins installed from git can be pinned" % ref
-    return None
-
-
-def url_credential(url):
-    """A credential inside the URL: its password, or a token given as the user of an https URL."""
-    parts = urlsplit(url)
-    return parts.password or (parts.username if parts.scheme == "https" else None)
-
-
-def pinned_ref(name):
-    """The ref plugn pinned the plugin to ("" when it was never pinned)."""
-    lib_root = os.environ.get("DOKKU_LIB_ROOT") or DEFAULT_LIB_ROOT
-    path = os.path.join(lib_root, "plugins", "available", name, ".plugin_committish")
-    try:
-        with open(path) as handle:
-            return handle.read().strip()
-    except (IOError, OSError):
-        return ""
-
-
-def pin_matches(ref, installed_sha, pinned):
-    if ref == pinned:
-        return True
-    return bool(COMMIT_PREFIX_RE.match(ref)) and installed_sha.lower().startswith(ref.lower())
-
-
-def find_plugin(runner, name):
-    plugins = runner.json_read(["plugin:list", "--format", "json"], default=[])
-    if not isinstance(plugins, list):
-        runner.fail("dokku plugin:list --format json did not return a list")
-    for entry in plugins:
-        if isinstance(entry, dict) and entry.get("name") == name:
-            return entry
-    return None
-
-
-def state_of(name, entry, pinned):
-    if entry is None:
-        return dict(name=name, state="absent", enabled=False, committish="", source_url="")
-    return dict(
-        name=name,
-        state="present",
-        enabled=bool(entry.get("enabled")),
-        committish=pinned or entry.get("committish", ""),
-        source_url=entry.get("source_url", ""),
-    )
-
-
-def install(runner, name, url, ref, want_enabled):
-    """``plugin:install`` (which enables), then ``plugin:disable`` if wanted; returns (after, plugin)."""
-    runner.write(["plugin:install", url] + (["--committish", ref] if ref else []) + ["--name", name])
-    if not want_enabled:
-        runner.write(["plugin:disable", name])
-    source_url = "" if url.endswith(ARCHIVE_SUFFIXES) else url
-    after = dict(name=name, state="present", enabled=want_enabled, committish=ref or "", source_url=source_url)
-    plugin = dict(name=name, version="", enabled=want_enabled, core=False, description="",
-                  source_url=source_url, committish="", branch="")
-    return after, plugin
-
-
-def converge_installed(runner, entry, before, pinned, url, ref, want_enabled):
-    """Pin and enable/disable an installed plugin; returns (after, plugin)."""
-    name = entry["name"]
-    source_url = entry.get("source_url", "")
-    if source_url and source_url != url:
-        runner.fail(
-            "url: plugin %r is installed from %s, not from %s; Dokku cannot reinstall it from "
-            "another URL: set url to the installed one, or uninstall it first "
-            "(state=absent, allow_uninstall=true)" % (name, source_url, url)
-        )
-    update = bool(ref) and not pin_matches(ref, entry.get("committish", ""), pinned)
-    if update and not source_url:
-        runner.fail(
-            "committish: plugin %r was not installed from git (Dokku shows no source URL), "
-            "so it cannot be pinned to %r" % (name, ref)
-        )
-    is_enabled = bool(entry.get("enabled"))
-    if not is_enabled and (want_enabled or update):
-        runner.write(["plugin:enable", name])  # plugin:update refuses disabled plugins
-    if update:
-        runner.write(["plugin:update", name, ref])
-    if not want_enabled and (is_enabled or update):
-        runner.write(["plugin:disable", name])
-    after = dict(before, enabled=want_enabled, committish=ref if update else before["committish"])
-    plugin = dict(entry, enabled=want_enabled)
-    if update:
-        plugin.update(version="", committish="", branch="")
-    return after, plugin
+PLUGINS = get("plugins")
 
 
 def main():
@@ -284,57 +186,23 @@ def main():
         ),
         supports_check_mode=True,
     )
-    name = module.params["name"]
-    url = module.params["url"]
-    ref = module.params["committish"]
-    state = module.params["state"]
-    want_enabled = module.params["enabled"]
-
-    error = check_plugin_name(name)
+    params = module.params
+    desired, error = PLUGINS.validate(dict((key, params[key]) for key in (
+        "name", "url", "committish", "state", "enabled", "allow_uninstall")), GLOBAL)
     if error:
-        module.fail_json(msg="name: " + error)
-    if state == "absent" and not module.params["allow_uninstall"]:
-        module.fail_json(
-            msg="state=absent would uninstall plugin %r and everything it provides; "
-            "set allow_uninstall=true to confirm" % name
-        )
-    if state == "present" and not url:
-        module.fail_json(
-            msg="url: required with state=present: give the plugin's git or archive URL, "
-            "e.g. https://github.com/dokku/dokku-postgres.git"
-        )
-    if url is not None:
-        error = check_plugin_url(url)
-        if error:
-            module.fail_json(msg="url: " + error)
-    if ref is not None:
-        error = check_committish(ref, url)
-        if error:
-            module.fail_json(msg="committish: " + error)
+        module.fail_json(msg=error)
+    name, url = params["name"], params["url"]
 
     runner = DokkuRunner(module, secrets=[url_credential(url)] if url else None)
     runner.require_supported_version()
-    entry = find_plugin(runner, name)
-    if entry is not None and entry.get("core"):
-        runner.fail(
-            "name: %r is a core Dokku plugin: it ships with Dokku and cannot be installed, pinned, "
-            "disabled or uninstalled; manage third-party plugins only" % name
-        )
-    pinned = pinned_ref(name) if entry is not None else ""
-    before = state_of(name, entry, pinned)
-    if state == "absent":
-        if entry is not None:
-            runner.write(["plugin:uninstall", name])
-        after, predicted = state_of(name, None, ""), None
-    elif entry is None:
-        after, predicted = install(runner, name, url, ref, want_enabled)
-    else:
-        after, predicted = converge_installed(runner, entry, before, pinned, url, ref, want_enabled)
-
+    plan, converger = converge_one(module, runner, PLUGINS, GLOBAL, desired)
+    before, after = plan.before["plugins"][name], plan.after["plugins"][name]
     changed = before != after
+    predicted = plan.predicted
     if changed and not module.check_mode:
-        predicted = find_plugin(runner, name)
-    exit_result(module, runner, changed, before, after, plugin=predicted or {})
+        predicted = dict((entry.get("name"), entry) for entry in read_plugin_list(converger.ctx)).get(name)
+    exit_result(module, runner, changed, before, after, plugin=predicted or {},
+                family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

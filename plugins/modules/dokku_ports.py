@@ -98,31 +98,27 @@ diff:
   returned: always
   type: dict
   sample: {"before": {"mappings": []}, "after": {"mappings": ["http:80:8000"]}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"ports": {"before": {"ports": []}, "after": {"ports": ["http:80:5000"]}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._ports import (
-    check_mappings,
-    ports_write,
-    read_mappings,
-    target_mappings,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
-
-def validate(module):
-    error = check_app_name(module.params["app"])
-    if error:
-        module.fail_json(msg="app: " + error)
-    desired, error = check_mappings(module.params["mappings"])
-    if error:
-        module.fail_json(msg="mappings: " + error)
-    return desired
+PORTS = get("ports")
 
 
 def main():
@@ -135,23 +131,20 @@ def main():
         supports_check_mode=True,
     )
     app = module.params["app"]
-    desired = validate(module)
+    error = check_app_name(app)
+    if error:
+        module.fail_json(msg="app: " + error)
+    desired, error = PORTS.validate(dict(mappings=module.params["mappings"], mode=module.params["state"]), app)
+    if error:
+        module.fail_json(msg=error.replace("ports: ", "mappings: ", 1))
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    current = read_mappings(runner, app)
-    if current is None:
-        runner.missing("app %s does not exist: create it first (selfhosted.dokku.dokku_app)" % app)
-        current = []
-
-    target = target_mappings(module.params["state"], current, desired)
-    write = ports_write(app, current, target)
-    if write:
-        runner.write(write)
-
+    plan, converger = converge_one(module, runner, PORTS, app, desired)
+    before, after = plan.before["ports"], plan.after["ports"]
     exit_result(
-        module, runner, target != current, dict(mappings=current), dict(mappings=target),
-        app=app, mappings=target,
+        module, runner, before != after, dict(mappings=before), dict(mappings=after),
+        app=app, mappings=after, family_diff=converger.family_diff(),
     )
 
 

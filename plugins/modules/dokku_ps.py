@@ -131,83 +131,27 @@ diff:
   sample:
     before: {"state": "stopped", "scale": {"web": 1}}
     after: {"state": "started", "scale": {"web": 2}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"ps": {"before": {"ps": {"scale": {"web": 1}}}, "after": {"ps": {"scale": {"web": 2}}}}}}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._deploy import MISSING_APP
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
-PROCESS_TYPE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-RESTART_POLICY_RE = re.compile(r"^(no|always|unless-stopped|on-failure(:[0-9]+)?)$")
-NOT_DEPLOYED = (
-    "app %s has not been deployed, so it cannot be %s: deploy it first "
-    "(selfhosted.dokku.dokku_git_sync or selfhosted.dokku.dokku_git_image)"
-)
-# states after which ps:scale need not deploy: the app is stopped, or deployed again anyway
-SKIP_DEPLOY_STATES = ("stopped", "restarted", "rebuilt")
-
-
-def normalise_scale(scale):
-    """``{type: count}`` with int counts, or raise ValueError naming the bad entry."""
-    result = {}
-    for proc, count in scale.items():
-        if not isinstance(proc, str) or not PROCESS_TYPE_RE.match(proc):
-            raise ValueError("process type %r is invalid: use letters, digits, '_' and '-', "
-                             "starting with a letter or digit" % (proc,))
-        if isinstance(count, str) and count.isdigit():
-            count = int(count)
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise ValueError("count of %s is %r: give a whole number from 0" % (proc, count))
-        result[proc] = count
-    return result
-
-
-def validate(module):
-    error = check_app_name(module.params["app"])
-    if error:
-        module.fail_json(msg="app: " + error)
-    policy = module.params["restart_policy"]
-    if policy and not RESTART_POLICY_RE.match(policy):
-        module.fail_json(
-            msg="restart_policy: %r is invalid: use no, always, unless-stopped, on-failure or on-failure:N "
-            "(or an empty string for Dokku's default)" % policy
-        )
-    if module.params["scale"] is None:
-        return None
-    try:
-        return normalise_scale(module.params["scale"])
-    except ValueError as exc:
-        module.fail_json(msg="scale: %s" % exc)
-
-
-def read_state(runner, app, with_scale):
-    """ps:report (and ps:scale) as a dict; an empty, undeployed app in check mode when it is missing."""
-    report = runner.json_read(["ps:report", app, "--format", "json"], ok_rcs=(0, 20))
-    if report is None:
-        runner.missing(MISSING_APP % app)
-        return dict(deployed=False, running="false", can_scale=True, restart_policy="", scale={})
-    state = dict(
-        deployed=report.get("deployed") == "true",
-        running=report.get("running", "false"),
-        can_scale=report.get("can-scale") != "false",
-        restart_policy=report.get("restart-policy", ""),
-        scale={},
-    )
-    if with_scale:
-        rows = runner.json_read(["ps:scale", app, "--format", "json"]) or []  # empty or null: no formation
-        state["scale"] = dict((row["process_type"], int(row["quantity"])) for row in rows)
-    return state
-
-
-def state_name(running):
-    return "started" if running == "true" else "stopped" if running == "false" else running
+PS = get("ps")
 
 
 def main():
@@ -221,50 +165,24 @@ def main():
         required_one_of=[["state", "scale", "restart_policy"]],
         supports_check_mode=True,
     )
-    desired_scale = validate(module)
-    app, state, policy = module.params["app"], module.params["state"], module.params["restart_policy"]
+    app = module.params["app"]
+    error = check_app_name(app)
+    if error:
+        module.fail_json(msg="app: " + error)
+    desired, error = PS.validate(dict((key, module.params[key]) for key in ("state", "scale", "restart_policy")), app)
+    if error:
+        module.fail_json(msg=error)
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    current = read_state(runner, app, with_scale=desired_scale is not None)
-    if state not in (None, "stopped") and not current["deployed"]:
-        runner.missing(NOT_DEPLOYED % (app, state))
-    before, after = {}, {}
-    running = current["running"]
-
-    if policy is not None:
-        before["restart_policy"], after["restart_policy"] = current["restart_policy"], policy
-        if policy != current["restart_policy"]:
-            runner.write(["ps:set", app, "restart-policy"] + ([policy] if policy else []))
-
-    scale = current["scale"]
-    if desired_scale is not None:
-        changes = dict(
-            (proc, desired_scale.get(proc, 0))
-            for proc in set(scale) | set(desired_scale)
-            if desired_scale.get(proc, 0) != scale.get(proc, 0)
-        )
-        scale = dict(scale)
-        scale.update(changes)
-        before["scale"], after["scale"] = current["scale"], scale
-        if changes:
-            if not current["can_scale"]:
-                runner.fail("app %s has a formation in its app.json, so Dokku refuses to scale it by hand" % app)
-            skip_deploy = state in SKIP_DEPLOY_STATES or running != "true"
-            runner.write(["ps:scale"] + (["--skip-deploy"] if skip_deploy else []) + [app]
-                         + ["%s=%d" % item for item in sorted(changes.items())])
-
-    if state is not None:
-        before["state"], after["state"] = state_name(running), state
-        if state in ("restarted", "rebuilt") or state_name(running) != state:
-            runner.write(["ps:" + {"started": "start", "stopped": "stop", "restarted": "restart",
-                                   "rebuilt": "rebuild"}[state], app])
-            running = "false" if state == "stopped" else "true"
-
+    plan, converger = converge_one(module, runner, PS, app, desired)
+    before, after = dict(plan.before["ps"]), dict(plan.after["ps"])
+    if plan.action:
+        before["state"], after["state"] = plan.action
     exit_result(
         module, runner, before != after, before, after,
-        app=app, deployed=current["deployed"], running=running,
-        scale=scale, restart_policy=after.get("restart_policy", current["restart_policy"]),
+        app=app, deployed=plan.deployed, running=plan.running, scale=plan.scale,
+        restart_policy=after.get("restart_policy", plan.restart_policy), family_diff=converger.family_diff(),
     )
 
 

@@ -134,24 +134,27 @@ diff:
   sample:
     before: {"type": "postgres", "name": "djangotutorial-db", "state": "absent", "image": null}
     after: {"type": "postgres", "name": "djangotutorial-db", "state": "present", "image": null}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"global": {"services": {"before": {"services": {"postgres": {"db": {"state": "absent", "image": null}}}}, "after": {"services": {"postgres": {"db": {"state": "present", "image": null}}}}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._services import (
-    check_service,
-    create_args,
-    current_image,
-    image_warning,
-    linked_apps,
-    service_exists,
-    still_linked_message,
-    wanted_image,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import item
+
+SERVICES = get("services")
 
 
 def main():
@@ -170,34 +173,18 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    error = check_service(params)
+    desired, error = SERVICES.validate([item(params, params["state"], None, report_image=True)], GLOBAL)
     if error:
-        module.fail_json(msg=error)
-    kind, name, state = params["type"], params["name"], params["state"]
+        module.fail_json(msg=error.split(": ", 1)[1])
+    kind, name = params["type"], params["name"]
 
     runner = DokkuRunner(module, secrets=[params["password"]])
     runner.require_supported_version()
-    exists = service_exists(runner, kind, name)
-    image = current_image(runner, kind, name) if exists else None
-    before = dict(type=kind, name=name, state="present" if exists else "absent", image=image)
-    after = dict(before, state=state)
-
-    if state == "present":
-        after["image"] = wanted_image(params, image)
-        if not exists:
-            runner.write(create_args(runner, params))
-        else:
-            warning = image_warning(params, image)
-            if warning:
-                module.warn(warning)
-    elif exists:
-        apps = linked_apps(runner, kind, name)
-        if apps:
-            runner.fail(still_linked_message(kind, name, apps))
-        runner.write([kind + ":destroy", name, "--force"])
-        after["image"] = None
-
-    exit_result(module, runner, before["state"] != after["state"], before, after, service=name)
+    plan, converger = converge_one(module, runner, SERVICES, GLOBAL, desired)
+    before = dict(type=kind, name=name, **plan.before["services"][kind][name])
+    after = dict(type=kind, name=name, **plan.after["services"][kind][name])
+    exit_result(module, runner, before["state"] != after["state"], before, after, service=name,
+                family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

@@ -117,67 +117,27 @@ diff:
   sample:
     before: {"service": "djangotutorial-db", "app": "djangotutorial", "linked": false}
     after: {"service": "djangotutorial-db", "app": "djangotutorial", "linked": true}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"app:web": {"services": {"before": {"services": {"postgres": {"db": {"linked": false}}}}, "after": {"services": {"postgres": {"db": {"linked": true}}}}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    parse_config_export,
-    parse_flag_value,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._services import (
-    DOES_NOT_EXIST,
-    check_link,
-    fail_unexpected,
-    link_args,
-    other_link_warning,
-    require_plugin,
-    unlink_args,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import item
 
-NOT_LINKED = "is not linked to"
-
-
-def read_linked(runner, kind, service, app, must_exist):
-    """``<type>:linked SVC APP``: 0 linked, 1 not linked or service missing, 20 app missing."""
-    args = [kind + ":linked", service, app]
-    res = runner.read(args, ok_rcs=(0, 1, 20))
-    if res.rc == 0:
-        return True
-    if res.rc == 20:
-        if must_exist:
-            runner.missing("app %s does not exist; create it first (selfhosted.dokku.dokku_app)" % app)
-        return False
-    if not require_plugin(runner, kind, args, res):
-        return False
-    if DOES_NOT_EXIST in res.stderr:
-        if must_exist:
-            runner.missing(
-                "%s service %s does not exist; create it first (selfhosted.dokku.dokku_service)" % (kind, service)
-            )
-        return False
-    if NOT_LINKED not in res.stderr:
-        fail_unexpected(runner, args, res)
-    return False
-
-
-def warn_on_other_link(module, runner, kind, service, app):
-    """Already linked: say so when the variable or the query string differ from the request."""
-    dsn = parse_flag_value(runner.read([kind + ":info", service, "--dsn"]).stdout)
-    address = dsn.split("://", 1)[-1]  # <TYPE>_DATABASE_SCHEME on the app may change the scheme
-    runner.add_secret(dsn)
-    runner.add_secret(address.split("@", 1)[0].split(":", 1)[-1])  # the password alone
-    config = parse_config_export(runner.read(["config:export", app, "--format", "json"]).stdout)
-    keys = sorted(key for key, value in config.items() if address in value)
-    warning = other_link_warning(
-        kind, service, app, config, keys, module.params["alias"], module.params["querystring"]
-    )
-    if warning:
-        module.warn(warning)
+SERVICES = get("services")
 
 
 def main():
@@ -194,27 +154,21 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    error = check_link(params)
-    if error:
-        module.fail_json(msg=error)
     kind, service, app = params["type"], params["service"], params["app"]
-    wanted = params["state"] == "present"
+    link = item(dict(params, name=service), None, params["state"] == "present", restart=params["restart"])
+    desired, error = SERVICES.validate([link], app)
+    if error:
+        module.fail_json(msg=error.split(": ", 1)[1])
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    linked = read_linked(runner, kind, service, app, must_exist=wanted)
-
-    if wanted and not linked:
-        args = link_args(kind, service, app, params["alias"], params["querystring"], params["restart"])
-        runner.write(args, global_flags=["--quiet"])
-    elif wanted and (params["alias"] is not None or params["querystring"] is not None):
-        warn_on_other_link(module, runner, kind, service, app)
-    elif not wanted and linked:
-        runner.write(unlink_args(kind, service, app, params["restart"]))
-
+    plan, converger = converge_one(module, runner, SERVICES, app, desired)
+    linked = plan.before["services"][kind][service]["linked"]
+    wanted = plan.after["services"][kind][service]["linked"]
     before = dict(service=service, app=app, linked=linked)
     after = dict(before, linked=wanted)
-    exit_result(module, runner, linked != wanted, before, after, service=service, app=app)
+    exit_result(module, runner, linked != wanted, before, after, service=service, app=app,
+                family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

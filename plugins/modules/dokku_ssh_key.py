@@ -118,43 +118,28 @@ diff:
   returned: always
   type: dict
   sample: {"before": {}, "after": {"admin": "SHA256:2xKrabIkzdX8A+mencsLEroPJoJlvhmdKn4J+jzRa2U"}}
+family_diff:
+  description:
+    - The change in the shape every module of the collection shares, as the drift report (callback
+      C(selfhosted.dokku.dokku_drift)) reads it - per scope (C(global) or C(app:NAME)), per family, the
+      value C(before) and C(after). Secret values appear only as markers.
+  returned: always
+  type: dict
+  sample: {"global": {"ssh_keys": {"before": {"ssh_keys": {}}, "after": {"ssh_keys": {"admin": "SHA256:2xKrabIkzdX8A+mencsLEroPJoJlvhmdKn4J+jzRa2U"}}}}}
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import (
-    parse_ssh_keys_json,
-    ssh_keys_list_is_empty,
-)
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, converge_one
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import parse_ssh_public_key
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import check_key_name
 
-KEY_NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]+$")
-LIST_ARGS = ["ssh-keys:list", "--format", "json"]
-
-
-def check_key_name(name):
-    if not isinstance(name, str) or not KEY_NAME_RE.match(name):
-        return "%r is not a valid key name: use letters, digits, '_', '.', '@' and '-' only" % (name,)
-    return None
-
-
-def same_to_dokku(pattern, name):
-    """Dokku greps ``NAME=\\"pattern\\"``: a '.' in the pattern matches any character."""
-    return len(pattern) == len(name) and all(p in (".", c) for p, c in zip(pattern, name))
-
-
-def as_map(entries):
-    """[(name, fingerprint)] -> {name: fingerprint}; a name registered twice maps to a list."""
-    grouped = {}
-    for name, fingerprint in entries:
-        grouped.setdefault(name, []).append(fingerprint)
-    return dict((name, fps[0] if len(fps) == 1 else fps) for name, fps in grouped.items())
+SSH_KEYS = get("ssh_keys")
 
 
 def wanted_keys(module):
@@ -201,61 +186,6 @@ def wanted_keys(module):
     return wanted, None
 
 
-def read_registered(runner):
-    """[(name, fingerprint)] in authorized_keys order; an empty or missing file means none."""
-    res = runner.read(LIST_ARGS, ok_rcs=(0, 1))
-    if res.rc == 1:
-        if ssh_keys_list_is_empty(res.rc, res.stderr):
-            return []
-        runner.fail("cannot list the SSH keys", args=LIST_ARGS, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-    return [(entry["name"], entry["fingerprint"]) for entry in parse_ssh_keys_json(res.stdout)]
-
-
-def plan(runner, registered, wanted, removed_name, exclusive):
-    """The (action, name) steps that converge, and the keys registered after them.
-
-    Removals run first, then additions, on a simulated authorized_keys, so that
-    no step is one Dokku would refuse or one that removes more than asked.
-    """
-    current = as_map(registered)
-    removals = set()
-    if removed_name in current:
-        removals.add(removed_name)
-    for name, (_key, fingerprint) in wanted.items():
-        if name in current and current[name] != fingerprint:
-            removals.add(name)
-    if exclusive:
-        removals.update(name for name in current if name not in wanted)
-
-    remaining = list(registered)
-    steps = []
-    for name in sorted(removals):
-        hit = [other for other, _fp in remaining if same_to_dokku(name, other)]
-        if name not in hit:
-            continue  # already removed along with a name Dokku sees as the same
-        spared = sorted(set(other for other in hit if other not in removals))
-        if spared:
-            runner.fail("removing the SSH key %r would also remove %s: Dokku matches '.' in a key name as any "
-                        "character; nothing was changed" % (name, ", ".join(repr(o) for o in spared)))
-        remaining = [(other, fp) for other, fp in remaining if not same_to_dokku(name, other)]
-        steps.append(("remove", name))
-
-    for name, (_key, fingerprint) in wanted.items():
-        if current.get(name) == fingerprint:
-            continue
-        clash = [other for other, _fp in remaining if same_to_dokku(name, other)]
-        if clash:
-            runner.fail("the SSH key %r cannot be added: Dokku takes the registered key %r for the same name "
-                        "('.' matches any character); nothing was changed" % (name, clash[0]))
-        owner = [other for other, fp in remaining if fp == fingerprint]
-        if owner:
-            runner.fail("the key given for %r is already registered as %r and Dokku refuses the same key under "
-                        "a second name: remove %r or use that name; nothing was changed" % (name, owner[0], owner[0]))
-        remaining.append((name, fingerprint))
-        steps.append(("add", name))
-    return steps, remaining
-
-
 def main():
     module = AnsibleModule(
         argument_spec=dokku_argument_spec(
@@ -281,17 +211,11 @@ def main():
 
     runner = DokkuRunner(module)
     runner.require_supported_version()
-    registered = read_registered(runner)
-    steps, remaining = plan(runner, registered, wanted, removed_name, module.params["exclusive"])
-
-    for action, name in steps:
-        if action == "remove":
-            runner.write(["ssh-keys:remove", name])
-        else:
-            runner.write(["ssh-keys:add", name], data=wanted[name][0] + "\n")
-
-    before, after = as_map(registered), as_map(remaining)
-    exit_result(module, runner, bool(steps), before, after, fingerprints=after)
+    desired = dict(keys=wanted, remove=removed_name, exclusive=module.params["exclusive"])
+    plan, converger = converge_one(module, runner, SSH_KEYS, GLOBAL, desired)
+    before, after = plan.before["ssh_keys"], plan.after["ssh_keys"]
+    exit_result(module, runner, bool(plan.writes), before, after, fingerprints=after,
+                family_diff=converger.family_diff())
 
 
 if __name__ == "__main__":

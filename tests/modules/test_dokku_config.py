@@ -161,7 +161,7 @@ def test_bad_input_is_refused_before_any_call(host):
 def test_missing_app_fails_clearly_without_writes(host):
     result = host.run(CONFIG, {"app": "nope", "config": {"A": "b"}}, tag="missing")
     assert result["failed"] is True
-    assert result["msg"] == "app: app nope does not exist; create it first (selfhosted.dokku.dokku_app)"
+    assert result["msg"] == "app nope does not exist; create it first (selfhosted.dokku.dokku_app)"
     assert host.writes("missing") == []
     assert [c["argv"] for c in host.calls(tag="missing")][-1] == ["config:export", "--format", "json", "nope"]
 

@@ -253,6 +253,6 @@ def test_bad_input_is_refused_before_any_call(web):
 def test_missing_app_fails_clearly_without_writes(host):
     result = host.run(DOMAINS, {"app": "nosuch", "domains": ["example.com"]}, tag="missing")
     assert result["failed"] is True
-    assert result["msg"] == "app: app 'nosuch' does not exist; create it first (selfhosted.dokku.dokku_app)"
+    assert result["msg"] == "app nosuch does not exist; create it first (selfhosted.dokku.dokku_app)"
     assert result["commands"] == []
     assert host.writes("missing") == []

@@ -6,7 +6,7 @@ import os
 import pytest
 from dokku_double.families.config import CorruptInputError, go_base64_decode
 
-from ansible_collections.selfhosted.dokku.plugins.module_utils._config import is_service_dsn, is_unmanaged
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import is_service_dsn, is_unmanaged
 
 
 def export(dokku, scope="web"):

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.dokku developers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The registry of Dokku families: every family, once, in the order its writes run for an app.
+
+Adding a family: write ``families/<name>.py`` (a :class:`Family` subclass, see ``_family.py``),
+register it here, run ``scripts/family_specs.py`` (it writes the generated documentation and
+role argument specs), add its part to the test double and its tests.
+
+Private module_utils: the API may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import argument_spec
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.apps import AppsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
+
+# The order an app's writes run in: the app, its config, domains, ports, services and links, its
+# deploy, its certificate; host-level families after them.
+FAMILIES = (
+    AppsFamily(),
+    ConfigFamily(),
+    DomainsFamily(),
+    PortsFamily(),
+    ServicesFamily(),
+    DeployFamily(),
+    LetsencryptFamily(),
+    SshKeysFamily(),
+    PluginsFamily(),
+    PsFamily(),
+)
+REGISTRY = dict((family.name, family) for family in FAMILIES)
+
+
+def get(name):
+    return REGISTRY[name]
+
+
+def entry_families():
+    """The families an entry of ``dokku_apps`` (one app) manages, in write order."""
+    return [family for family in FAMILIES if family.entry_options]
+
+
+def entry_options():
+    """The documented options of a ``dokku_apps`` entry: every entry family's, merged."""
+    options = {}
+    for family in entry_families():
+        for name, option in family.entry_options.items():
+            if name in options:
+                raise ValueError("entry option %s is declared by two families" % name)
+            options[name] = option
+    return options
+
+
+def entry_spec():
+    """The Ansible argument spec of a ``dokku_apps`` entry."""
+    return argument_spec(entry_options())
