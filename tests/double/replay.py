@@ -25,6 +25,12 @@ PLACEHOLDERS = {
     "<IP>": r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}",
     "<TIMESTAMP>": r"[0-9]{9,11}|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}",
     "<RANDOM_PORT>": r"[0-9]{2,5}",
+    "<TOKEN>": r"[A-Za-z0-9._~+/=-]+",
+    "<TMPFILE>": r"/tmp/dokku-[0-9]+-[A-Za-z0-9_.-]+",
+    "<DUMP>": r"(?s:.*)",
+    "<PID>": r"[0-9]+",
+    "<RESOLVER>": r"[0-9.:a-f\[\]]+",
+    "<REGISTRY_HOST>": r"[A-Za-z0-9.-]+",
 }
 # Steps whose line order varies on real Dokku (index notes): compared as sorted lines.
 UNORDERED_COMMANDS = {"config:clear"}
