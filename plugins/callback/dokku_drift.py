@@ -72,6 +72,9 @@ EXIT_IN_SYNC = 0
 EXIT_ERROR = 1
 EXIT_DRIFT = 2
 PREFIX = "selfhosted.dokku."
+NOT_INSTALLED = "dokku is not installed"  # the runner's words, compared lower-cased
+# set by playbooks/drift_check.yml: how many resources the host's inventory manages
+MANAGED_FACT = "dokku_drift_managed"
 
 
 def flatten(tree, path=()):
@@ -85,8 +88,9 @@ def flatten(tree, path=()):
 
 
 def family_leaves(family_diff):
-    """Every leaf of a module's uniform diff (``{scope: {family: {before, after}}}``), classified by
-    its family: ``{(resource id, field): (resource, field, before, after)}``."""
+    """Every leaf of a module's uniform diff (``{scope: {family: {before, after, commands}}}``),
+    classified by its family: ``{(resource id, field, path): (resource, field, before, after, fix)}``
+    where ``fix`` holds only the commands that fix that leaf."""
     leaves = {}
     for scope, families in sorted((family_diff or {}).items()):
         for name, sides in sorted((families or {}).items()):
@@ -96,7 +100,8 @@ def family_leaves(family_diff):
             before, after = flatten(sides.get("before") or {}), flatten(sides.get("after") or {})
             for path in sorted(set(before) | set(after)):
                 resource, field = family.classify(scope, path)
-                leaves[(resource_id(resource), field, path)] = (resource, field, before.get(path), after.get(path))
+                fix = family.fix(resource, field, sides.get("commands") or [])
+                leaves[(resource_id(resource), field, path)] = (resource, field, before.get(path), after.get(path), fix)
     return leaves
 
 
@@ -150,9 +155,23 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_ok(self, result):
         host = self._host(result)
         res = result._result  # pylint: disable=protected-access
+        facts = res.get("ansible_facts") or {}
+        if MANAGED_FACT in facts:
+            host["managed"] = int(facts[MANAGED_FACT] or 0)
         items = res.get("results") if isinstance(res.get("results"), list) else [res]
         for item in items:
             self._record(host, result._task, item)  # pylint: disable=protected-access
+
+    def v2_runner_on_skipped(self, result):
+        """A module of the collection skipped because Dokku is missing: the host was not checked."""
+        res = result._result  # pylint: disable=protected-access
+        action = getattr(result._task, "resolved_action", None) or result._task.action  # pylint: disable=protected-access
+        if action.startswith(PREFIX) and NOT_INSTALLED in str(res.get("msg") or "").lower():
+            host = self._host(result)
+            host["status"] = "failed"
+            if not any(NOT_INSTALLED in error["msg"].lower() for error in host["errors"]):
+                host["errors"].append({"task": result._task.get_name(),  # pylint: disable=protected-access
+                                       "msg": "Dokku is not installed on this host, so nothing could be checked"})
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
         if ignore_errors:
@@ -181,10 +200,10 @@ class CallbackModule(CallbackBase):
                 resource = {"type": "task", "name": task.get_name()}
                 self._finding(host, role, task, module, resource, "changed", "no change", "would change", res)
             return
-        for (key, _field, _path), (resource, field, before, after) in sorted(family_leaves(family_diff).items()):
+        for (key, _field, _path), (resource, field, before, after, fix) in sorted(family_leaves(family_diff).items()):
             host["resources"].setdefault(key, resource)
             if res.get("changed") and before != after:
-                self._finding(host, role, task, module, resource, field, after, before, res)
+                self._finding(host, role, task, module, resource, field, after, before, dict(res, commands=fix))
 
     def _finding(self, host, role, task, module, resource, field, expected, actual, res):
         host["findings"].append({
@@ -241,6 +260,11 @@ class CallbackModule(CallbackBase):
         for name, host in sorted(self.hosts.items()):
             findings = self._fold(host["findings"])
             status = host["status"] or ("drifted" if findings else "in_sync")
+            if status == "in_sync" and not host["resources"] and host.get("managed"):
+                status = "failed"  # a host whose inventory manages something, checked not at all, is not in sync
+                host["errors"].append({"task": "drift check", "msg": (
+                    "the inventory manages %d resource(s) on this host but the check read none (were the "
+                    "roles skipped by tags or conditions?)" % host["managed"])})
             hosts[name] = {
                 "status": status,
                 "findings": findings,

@@ -156,6 +156,13 @@ class Family(object):
             resource["app"] = app
         return resource, "/".join(path[1:]) or path[0]
 
+    def fix(self, resource, field, commands):
+        """The commands of the family's plan that fix one drift finding (default: those naming the
+        resource, else all of them)."""
+        name = resource.get("name")
+        hits = [command for command in commands if name is not None and name in command]
+        return hits or list(commands)
+
     def info(self, ctx, scope):
         """Facts of a scope for dokku_info (None: the family has none)."""
         return None
@@ -324,11 +331,13 @@ class Converger(object):
             family.execute(self.ctx, plan)
 
     def family_diff(self):
-        """The uniform diff: ``{scope key: {family: {"before": ..., "after": ...}}}`` (deep copies)."""
+        """The uniform diff: ``{scope key: {family: {"before", "after", "commands"}}}`` (deep copies;
+        ``commands`` are the plan's writes, masked, so a drift finding can name its own fix)."""
         diff = {}
         for scope, family, _desired, plan, _label in self.scoped:
             diff.setdefault(scope_key(scope), {})[family.name] = {
-                "before": copy.deepcopy(plan.before), "after": copy.deepcopy(plan.after)}
+                "before": copy.deepcopy(plan.before), "after": copy.deepcopy(plan.after),
+                "commands": [self.ctx.runner.mask(write.argv()) for write in plan.writes]}
         return diff
 
 

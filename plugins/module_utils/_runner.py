@@ -129,6 +129,8 @@ class DokkuRunner(object):
         if self._bin is None:
             if module.check_mode:
                 # a fresh host in check mode: dokku_install would install Dokku first
+                module.warn("dokku is not installed on this host: check mode skips this task, so it predicts "
+                            "nothing here (a drift check reports the host as failed)")
                 module.exit_json(
                     changed=False, skipped=True, commands=[],
                     msg="dokku is not installed on this host, so check mode cannot predict this task",

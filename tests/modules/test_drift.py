@@ -65,17 +65,18 @@ class Fleet:
                                           tag="converge")
         assert report["stats"]["domain.com"]["failures"] == 0, proc.stdout[-3000:]
 
-    def drift(self, tag="drift"):
+    def drift(self, tag="drift", extra_args=(), extra_env=None):
         env = {
             "ANSIBLE_CALLBACKS_ENABLED": "selfhosted.dokku.dokku_drift",
             "DOKKU_DRIFT_REPORT_DIR": self.reports,
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
         }
+        env.update(extra_env or {})
         environ = self.host.ansible_env(env)
         environ["DOKKU_DOUBLE_TAG"] = tag
         proc = subprocess.run(
             [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "playbooks/drift_check.yml",
-             "-i", self.inventory, "--skip-tags", SKIP],
+             "-i", self.inventory, "--skip-tags", SKIP] + list(extra_args),
             capture_output=True, text=True, env=environ, cwd=os.path.dirname(os.path.dirname(DOUBLE)), check=False,
         )
         with open(os.path.join(self.reports, "latest.json"), encoding="utf-8") as handle:
@@ -172,6 +173,42 @@ def test_each_kind_of_drift_is_one_precise_finding(fleet, label, commands, resou
     assert finding["fix"], "a finding names the command that fixes it"
     assert finding["role"] and finding["task"] and finding["module"].startswith("selfhosted.dokku.")
     assert "exit code for schedulers: 2" in proc.stdout
+
+
+@pytest.mark.parametrize("label, commands, fix", [
+    ("config value changed", [["config:set", "--no-restart", "djangotutorial", "ALLOWED_HOSTS=evil.example"]],
+     [["dokku", "config:import", "--no-restart", "--format", "json", "djangotutorial", "-"]]),
+    ("config key added", [["config:set", "--no-restart", "djangotutorial", "DEBUG=true"]],
+     [["dokku", "config:unset", "--no-restart", "djangotutorial", "DEBUG"]]),
+    ("link missing", [["postgres:unlink", "djangotutorial-datastore", "djangotutorial", "--no-restart"]],
+     [["dokku", "--quiet", "postgres:link", "djangotutorial-datastore", "djangotutorial", "--no-restart"]]),
+])
+def test_a_finding_names_only_the_commands_that_fix_it(fleet, label, commands, fix):
+    fleet.host.dokku("config:set", "--no-restart", "djangotutorial", "ALLOWED_HOSTS=other.example")
+    for args in commands:
+        assert fleet.host.dokku(*args)[0] == 0, (label, args)
+    report, _proc = fleet.drift()
+    findings = dict((f["resource"].get("name") or f["resource"]["type"], f) for f in report["hosts"]["domain.com"]["findings"])
+    name = {"config value changed": "ALLOWED_HOSTS", "config key added": "DEBUG"}.get(label, "djangotutorial-datastore")
+    assert findings[name]["fix"] == fix, findings[name]
+
+
+def test_a_host_without_dokku_is_failed_not_in_sync(fleet):
+    """Without Dokku every module skips in check mode: the host was not checked at all."""
+    no_dokku = {"PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if "tests/double" not in p)}
+    report, proc = fleet.drift(tag="no-dokku", extra_args=["--tags", "dokku_apps"], extra_env=no_dokku)
+    host = report["hosts"]["domain.com"]
+    assert host["status"] == "failed" and report["exit_code"] == 1, host
+    assert any("Dokku is not installed" in error["msg"] for error in host["errors"]), host["errors"]
+    assert "dokku is not installed on this host" in proc.stdout + proc.stderr  # the skip warns at normal verbosity
+
+
+def test_a_host_whose_managed_resources_were_all_skipped_is_failed(fleet):
+    report, _proc = fleet.drift(tag="skipped-all", extra_args=["--tags", "dokku_global", "-e",
+                                                               '{"dokku_global_domains": []}'])
+    host = report["hosts"]["domain.com"]
+    assert host["status"] == "failed" and host["resources_checked"] == 0, host
+    assert "manages" in host["errors"][0]["msg"] and report["exit_code"] == 1
 
 
 def test_an_unreachable_host_is_reported_with_exit_code_1_and_the_other_host_still_is(bare_host, converged):

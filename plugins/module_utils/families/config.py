@@ -196,6 +196,11 @@ class ConfigFamily(Family):
         app = scope_app(scope)
         return {"type": "config_key", "name": path[1], "app": app if app is not None else GLOBAL}, "value"
 
+    def fix(self, resource, field, commands):
+        """An unset key is fixed by the ``config:unset`` naming it, any other by the ``config:import``."""
+        unsets = [command for command in commands if resource["name"] in command]
+        return unsets or [command for command in commands if "config:import" in command]
+
     def info(self, ctx, scope):
         values = ctx.info_mask(read_config(ctx, GLOBAL if scope is None else scope) or {})
         return dict(global_config=values) if scope is None else dict(config=values)

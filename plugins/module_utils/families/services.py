@@ -471,6 +471,12 @@ class ServicesFamily(Family):
             return {"type": "link", "name": name, "datastore": kind, "app": scope_app(scope)}, "linked"
         return {"type": "service", "name": name, "datastore": kind}, field
 
+    def fix(self, resource, field, commands):
+        named = [command for command in commands if resource["name"] in command]
+        if resource["type"] == "link":
+            return [command for command in named if any(arg.endswith((":link", ":unlink")) for arg in command)] or named
+        return named or list(commands)
+
     def info(self, ctx, scope):
         if scope is not None:
             return dict(links=linked_services(read_config(ctx, scope) or {}))
