@@ -92,6 +92,7 @@ def host_vars(apps, interpreter):
         "ansible_connection": "local",
         "ansible_python_interpreter": interpreter,
         "dokku_ssh_keys_keys": [{"name": "admin", "key": ADMIN_KEY}],
+        "dokku_ssh_keys_allow_example_keys": True,  # a test fixture key
         "dokku_global_domains": ["bench.example"],
         "dokku_plugins_plugins": [
             {"name": "postgres", "url": "https://github.com/dokku/dokku-postgres.git", "committish": "1.48.0"},
