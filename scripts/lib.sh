@@ -16,6 +16,14 @@ SD_RUN_DIR="${SELFHOSTED_DOKKU_RUN_DIR:-/run/selfhosted-dokku}"
 SD_BASE_IMAGE="${SELFHOSTED_DOKKU_BASE_IMAGE:-selfhosted-dokku/debian:12}"
 export SD_CACHE_DIR SD_RUN_DIR SD_BASE_IMAGE
 
+# A short id of this checkout (a hash of its path), for the names of what lives outside it:
+# several checkouts may share one machine and one Docker engine.
+SD_CHECKOUT_ID="$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-8)"
+# Molecule names each instance ${SELFHOSTED_DOKKU_INSTANCE_PREFIX:-sd}-SCENARIO
+# (.config/molecule/config.yml); a plain `molecule test` outside these scripts uses sd-SCENARIO.
+SELFHOSTED_DOKKU_INSTANCE_PREFIX="${SELFHOSTED_DOKKU_INSTANCE_PREFIX:-sd-$SD_CHECKOUT_ID}"
+export SD_CHECKOUT_ID SELFHOSTED_DOKKU_INSTANCE_PREFIX
+
 SD_SCRIPT_NAME="$(basename "${0}")"
 
 log() { printf '[%s] %s\n' "${SD_SCRIPT_NAME}" "$*" >&2; }
