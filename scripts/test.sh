@@ -9,8 +9,8 @@
 #   5. molecule test --all (every role, and site.yml, in a systemd container); its output must
 #      not contain the canary secret the default scenario plants.
 #
-#   scripts/test.sh                 # everything (about 20 minutes on 2 cores)
-#   scripts/test.sh --no-molecule   # steps 1-4 only, no Docker needed (about 6 minutes)
+#   scripts/test.sh                 # everything (about 20-25 minutes on 2 cores)
+#   scripts/test.sh --no-molecule   # steps 1-4 only, no Docker needed (about 7 minutes)
 #   scripts/test.sh -h | --help     # this text
 #
 # Molecule instances are named ${SELFHOSTED_DOKKU_INSTANCE_PREFIX}-SCENARIO, a prefix unique to
