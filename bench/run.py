@@ -3,8 +3,8 @@
 
 Not a test: it prints figures and writes them to bench/results.json.  Each host is a fresh
 double state whose every call lasts as long as the latency model of real Dokku 0.38.27 says
-(tests/double/latency.json, from /work/shared/dokku-latency.md); the double's own start-up
-counts towards it.  Per N it runs playbooks/site.yml (without apt_upgrade and dokku_install,
+(tests/double/latency.json, taken from the project's shared measurement notes of real Dokku
+0.38.27, not part of this repository); the double's own start-up counts towards it.  Per N it runs playbooks/site.yml (without apt_upgrade and dokku_install,
 which act on the machine itself) from an empty host, the same again (no-op), then
 playbooks/drift_check.yml (check mode), and reads the double's call log.  The fleet case
 converges, then drift-checks, H hosts of A apps each with --forks.
@@ -92,6 +92,7 @@ def host_vars(apps, interpreter):
         "ansible_connection": "local",
         "ansible_python_interpreter": interpreter,
         "dokku_ssh_keys_keys": [{"name": "admin", "key": ADMIN_KEY}],
+        "dokku_ssh_keys_allow_example_keys": True,  # a test fixture key
         "dokku_global_domains": ["bench.example"],
         "dokku_plugins_plugins": [
             {"name": "postgres", "url": "https://github.com/dokku/dokku-postgres.git", "committish": "1.48.0"},

@@ -140,10 +140,10 @@ if [ "$force" -eq 1 ] || [ ! -s "$TARBALL" ]; then
   ROOTFS="$(mktemp -d "$SD_CACHE_DIR/rootfs.XXXXXX")"
   mkdir -p "$SD_CACHE_DIR/debs"
   t="$(now)"
-  log "debootstrap $SUITE ($VARIANT) from $MIRROR into $ROOTFS"
-  if ! debootstrap --variant="$VARIANT" --include="$(IFS=,; echo "${PACKAGES[*]}")" \
-    --cache-dir="$SD_CACHE_DIR/debs" "$SUITE" "$ROOTFS" "$MIRROR" \
-    >"$SD_CACHE_DIR/debootstrap.log" 2>&1; then
+  log "debootstrap $SUITE ($VARIANT) from $MIRROR into $ROOTFS (about 1-2 minutes; log: $SD_CACHE_DIR/debootstrap.log)"
+  if ! run_with_progress "$SD_CACHE_DIR/debootstrap.log" debootstrap \
+    debootstrap --variant="$VARIANT" --include="$(IFS=,; echo "${PACKAGES[*]}")" \
+    --cache-dir="$SD_CACHE_DIR/debs" "$SUITE" "$ROOTFS" "$MIRROR"; then
     tail -n 30 "$SD_CACHE_DIR/debootstrap.log" >&2
     [ -f "$ROOTFS/debootstrap/debootstrap.log" ] && tail -n 30 "$ROOTFS/debootstrap/debootstrap.log" >&2
     die "debootstrap failed (full log: $SD_CACHE_DIR/debootstrap.log)"

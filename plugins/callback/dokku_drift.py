@@ -61,6 +61,7 @@ options:
 import datetime
 import json
 import os
+import re
 import tempfile
 from xml.sax.saxutils import escape, quoteattr
 
@@ -73,8 +74,8 @@ EXIT_ERROR = 1
 EXIT_DRIFT = 2
 PREFIX = "selfhosted.dokku."
 NOT_INSTALLED = "dokku is not installed"  # the runner's words, compared lower-cased
-# set by playbooks/drift_check.yml: how many resources the host's inventory manages
-MANAGED_FACT = "dokku_drift_managed"
+# said by the inventory check of playbooks/drift_check.yml: how many resources the inventory manages
+MANAGED_RE = re.compile(r"^selfhosted\.dokku manages ([0-9]+) resource")
 
 
 def flatten(tree, path=()):
@@ -155,9 +156,9 @@ class CallbackModule(CallbackBase):
     def v2_runner_on_ok(self, result):
         host = self._host(result)
         res = result._result  # pylint: disable=protected-access
-        facts = res.get("ansible_facts") or {}
-        if MANAGED_FACT in facts:
-            host["managed"] = int(facts[MANAGED_FACT] or 0)
+        managed = MANAGED_RE.match(str(res.get("msg") or ""))
+        if managed:
+            host["managed"] = int(managed.group(1))
         items = res.get("results") if isinstance(res.get("results"), list) else [res]
         for item in items:
             self._record(host, result._task, item)  # pylint: disable=protected-access

@@ -30,6 +30,7 @@ INVENTORY_VARS = {
     "ansible_connection": "local",
     "ansible_become": False,
     "dokku_ssh_keys_keys": [{"name": "admin", "key": ADMIN_KEY}],
+    "dokku_ssh_keys_allow_example_keys": True,  # a test fixture key
     "dokku_global_domains": ["domain.com"],
     "dokku_plugins_plugins": [
         {"name": "postgres", "url": POSTGRES_URL, "committish": "1.48.0"},
@@ -213,7 +214,9 @@ def test_a_host_whose_managed_resources_were_all_skipped_is_failed(fleet):
 
 def test_an_unreachable_host_is_reported_with_exit_code_1_and_the_other_host_still_is(bare_host, converged):
     bare_host.copy_state_from(converged)
-    gone = {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 1, "ansible_user": "nobody"}
+    # a host with settings of its own (one without any is refused before a connection is tried)
+    gone = {"ansible_connection": "ssh", "ansible_host": "127.0.0.1", "ansible_port": 1, "ansible_user": "nobody",
+            "dokku_global_domains": ["gone.example"]}
     fleet = Fleet(bare_host, extra_hosts={"gone.example": gone})
     report, _proc = fleet.drift()
     assert report["exit_code"] == 1
@@ -286,7 +289,8 @@ def test_export_then_drift_check_is_in_sync(fleet):
     # the exported variables alone, with a connection to the same host
     inventory = os.path.join(exported, "hosts.yml")
     with open(inventory, "w", encoding="utf-8") as handle:
-        yaml.safe_dump({"dokku": {"hosts": {"domain.com": {"ansible_connection": "local", "ansible_become": False}}}},
+        yaml.safe_dump({"dokku": {"hosts": {"domain.com": {"ansible_connection": "local", "ansible_become": False,
+                                                           "dokku_ssh_keys_allow_example_keys": True}}}},
                        handle)
     fleet.inventory = inventory
     report, _proc = fleet.drift(tag="after-export")

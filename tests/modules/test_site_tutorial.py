@@ -4,23 +4,72 @@ apt_upgrade and dokku_install act on the machine itself, so they are skipped her
 runs them in a container); every Dokku role runs against the double.
 """
 
+import json
 import os
 
-from harness import REPO
+from harness import DOUBLE, REPO
 
 INVENTORY = os.path.join(REPO, "inventory", "example")
+with open(os.path.join(DOUBLE, "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8") as _handle:
+    FIXTURE_KEY = _handle.read().strip()
 
 
-def site(host, tag, check=False):
+def site_run(host, tag, inventories, extra=None, check=False):
+    """site.yml on the double (connection local); returns (stats of domain.com, report, proc)."""
     local = os.path.join(host.workdir, "local.yml")
     with open(local, "w", encoding="utf-8") as handle:
         handle.write("dokku:\n  hosts:\n    domain.com:\n      ansible_connection: local\n")
-    args = ["playbooks/site.yml", "-i", INVENTORY, "-i", local, "--skip-tags", "apt_upgrade,dokku_install",
-            "-e", "ansible_become=false"] + (["--check"] if check else [])
-    report, proc = host.playbook(args, tag=tag)
-    stats = report["stats"]["domain.com"]
+    args = ["playbooks/site.yml"]
+    for inventory in inventories + [local]:
+        args += ["-i", inventory]
+    args += ["--skip-tags", "apt_upgrade,dokku_install", "-e", "ansible_become=false"]
+    if extra is not None:
+        args += ["-e", json.dumps(extra)]
+    report, proc = host.playbook(args + (["--check"] if check else []), tag=tag)
+    return report["stats"]["domain.com"], report, proc
+
+
+def site(host, tag, check=False):
+    # the example's placeholder key replaced, as an operator does, by a key (a test fixture here)
+    extra = {"dokku_ssh_keys_keys": [{"name": "admin", "key": FIXTURE_KEY}], "dokku_ssh_keys_allow_example_keys": True}
+    stats, _report, proc = site_run(host, tag, [INVENTORY], extra, check)
     assert stats["failures"] == 0 and stats["unreachable"] == 0, proc.stdout[-4000:]
     return stats
+
+
+def refusal(report):
+    """The message of the one failed task of a run refused before any change."""
+    failed = [task["hosts"]["domain.com"] for task in report["plays"][0]["tasks"]
+              if task["hosts"].get("domain.com", {}).get("failed")]
+    assert len(failed) == 1, failed
+    return failed[0]["msg"]
+
+
+def test_the_example_as_shipped_is_refused_before_any_change(bare_host):
+    stats, report, _proc = site_run(bare_host, "as-shipped", [INVENTORY])
+    assert stats["failures"] == 1 and stats["changed"] == 0
+    message = refusal(report)
+    assert "dokku_ssh_keys_keys: the key of admin is not a public key line" in message
+    assert "Nothing was changed" in message
+    assert bare_host.calls(tag="as-shipped") == []
+
+
+def test_a_fixture_key_is_refused_unless_allowed(bare_host):
+    extra = {"dokku_ssh_keys_keys": [{"name": "admin", "key": FIXTURE_KEY.replace("ed25519-fixed@example", "me@laptop")}]}
+    stats, report, _proc = site_run(bare_host, "fixture-key", [INVENTORY], extra)
+    assert stats["failures"] == 1 and stats["changed"] == 0
+    assert "the key of admin is a published example key" in refusal(report)
+    assert "dokku_ssh_keys_allow_example_keys: true" in refusal(report)
+    assert bare_host.calls(tag="fixture-key") == []
+
+
+def test_the_parent_of_the_example_is_refused_not_run_with_defaults(bare_host):
+    """-i inventory reads inventory/example/hosts.yml without its host_vars: refused, not a silent no-op."""
+    stats, report, _proc = site_run(bare_host, "parent", [os.path.join(REPO, "inventory")])
+    assert stats["failures"] == 1 and stats["changed"] == 0
+    message = refusal(report)
+    assert "domain.com has no selfhosted.dokku variables" in message and "-i inventory/example" in message
+    assert bare_host.calls(tag="parent") == []
 
 
 def test_tutorial_converges_then_stays_unchanged(bare_host):

@@ -10,8 +10,8 @@ import os
 import re
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PINNING_FILES = ["molecule/dokku_install/molecule.yml", "molecule/default/group_vars/dokku.yml",
-                 "inventory/local/group_vars/dokku.yml"]
+PINNING_FILES = ["molecule/dokku_install/molecule.yml", "molecule/default/group_vars/dokku/stand-in.yml",
+                 "scripts/demo-inventory/group_vars/dokku.yml"]
 # serves the stand-in against the role's official checksum table on purpose: it must be refused
 REFUSED_ON_PURPOSE = ["molecule/dokku_install_checksum/converge.yml"]
 

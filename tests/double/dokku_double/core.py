@@ -1,9 +1,10 @@
 """Core of the Dokku test double: context, output helpers, state paths, registry.
 
 The double is a *test fixture* that imitates the ``dokku`` CLI of Dokku 0.38.27
-(see ``../shared/dokku-cli-contract.md``).  It keeps its state in files laid out
-like real Dokku (``DOKKU_ROOT`` defaults to ``/home/dokku``, ``DOKKU_LIB_ROOT``
-to ``/var/lib/dokku``), so tests and testinfra read the same files they would
+(following the project's CLI contract, shared notes that are not part of this
+repository).  It keeps its state in files laid out like real Dokku
+(``DOKKU_ROOT`` defaults to ``/home/dokku``, ``DOKKU_LIB_ROOT`` to
+``/var/lib/dokku``), so tests and testinfra read the same files they would
 read on a real host.  It is never shipped with the collection.
 """
 
