@@ -69,7 +69,10 @@ record() { python scripts/matrix_table.py record "$@"; }
 # ansible-builder create validates meta/execution-environment.yml against schema 3 and writes
 # the build context; the context must install this collection and its requirements.
 ee_create() {
-  local ctx="$REPO_ROOT/build/ee-context"
+  local ctx="$REPO_ROOT/build/ee-context" f
+  for f in requirements.txt bindep.txt; do
+    cmp -s "$f" "meta/$f" || die "meta/$f differs from $f (see meta/execution-environment.yml)"
+  done
   rm -rf "$ctx"
   ansible-builder create -f meta/execution-environment.yml -c "$ctx" >/dev/null
   grep -q "selfhosted.dokku" "$ctx/_build/requirements.yml" || die "the EE context does not install selfhosted.dokku"
