@@ -3,6 +3,7 @@ molecule/*/tests/ directory). They read the Dokku test double's real state on th
 its files (where real Dokku keeps them) and `dokku ... --format json` output."""
 
 import json
+import os
 import re
 import shlex
 
@@ -74,3 +75,11 @@ def pinned_sha256(host):
 @pytest.fixture
 def dokku(host):
     return Dokku(host)
+
+
+@pytest.fixture
+def expected_debian():
+    """The Debian release the instance must run: the tag of the base image the scenario was
+    started from (selfhosted-dokku/debian:12 unless SELFHOSTED_DOKKU_BASE_IMAGE names another)."""
+    image = os.environ.get("SELFHOSTED_DOKKU_BASE_IMAGE", "selfhosted-dokku/debian:12")
+    return image.rsplit(":", 1)[-1]

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Build the local Debian 12 base image the molecule scenarios boot (systemd as PID 1).
+# Build a local Debian base image the molecule scenarios boot (systemd as PID 1).
 #
-#   scripts/build-base-image.sh [--force] [--verify|--no-verify]
+#   scripts/build-base-image.sh [--debian 12|13] [--force] [--verify|--no-verify]
 #
 # No registry can be pulled from here, so the image is made with debootstrap
 # from the Debian archive in this machine's apt sources, then `docker import`ed.
-#  - Skipped when $SD_BASE_IMAGE (default selfhosted-dokku/debian:12) already
+#  - --debian 12 (default): bookworm as $SD_BASE_IMAGE (selfhosted-dokku/debian:12);
+#    --debian 13: trixie as $SD_BASE_IMAGE_13 (selfhosted-dokku/debian:13).
+#  - Skipped when the image already
 #    carries the label io.selfhosted-dokku.recipe with this recipe's hash.
 #  - The rootfs tarball is cached in $SD_CACHE_DIR (default
 #    ~/.cache/selfhosted-dokku) under the rootfs recipe hash and reused when
@@ -13,7 +15,7 @@
 #  - After a build (or with --verify) the image is booted once to check that
 #    `systemctl is-system-running` reaches running/degraded.
 # Environment: DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR (default: from /etc/apt/sources*),
-# SELFHOSTED_DOKKU_BASE_IMAGE,
+# SELFHOSTED_DOKKU_BASE_IMAGE, SELFHOSTED_DOKKU_BASE_IMAGE_13,
 # SELFHOSTED_DOKKU_CACHE. Needs root (debootstrap) and a Docker engine (scripts/setup-docker.sh).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -21,9 +23,18 @@ set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
 
-force=0 verify=auto
-for arg in "$@"; do
+force=0 verify=auto debian=12
+all_args=("$@")
+while [ "$#" -gt 0 ]; do
+  arg="$1"
+  shift
   case "$arg" in
+    --debian)
+      [ "$#" -gt 0 ] || die "--debian needs a release number (12 or 13)"
+      debian="$1"
+      shift
+      ;;
+    --debian=*) debian="${arg#--debian=}" ;;
     --force) force=1 ;;
     --verify) verify=1 ;;
     --no-verify) verify=0 ;;
@@ -32,12 +43,15 @@ for arg in "$@"; do
   esac
 done
 
-if [ "$(id -u)" -ne 0 ]; then exec sudo -n -E "$0" "$@"; fi
+if [ "$(id -u)" -ne 0 ]; then exec sudo -n -E "$0" "${all_args[@]}"; fi
 
 # ---------------------------------------------------------------- the recipe
-IMAGE="$SD_BASE_IMAGE"
+case "$debian" in
+  12) IMAGE="$SD_BASE_IMAGE" SUITE=bookworm ;;
+  13) IMAGE="$SD_BASE_IMAGE_13" SUITE=trixie ;;
+  *) die "unsupported --debian $debian (12 or 13)" ;;
+esac
 LABEL=io.selfhosted-dokku.recipe
-SUITE=bookworm
 VARIANT=minbase
 MIRROR="${DEBIAN_MIRROR:-$(debian_mirror)}"
 MIRROR="${MIRROR%/}"

@@ -12,9 +12,11 @@ export REPO_ROOT
 SD_CACHE_DIR="${SELFHOSTED_DOKKU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/selfhosted-dokku}"
 # Machine-wide runtime state of the Docker engine we may start (pid file, log).
 SD_RUN_DIR="${SELFHOSTED_DOKKU_RUN_DIR:-/run/selfhosted-dokku}"
-# The local base image every molecule scenario uses (built by build-base-image.sh).
+# The local base image every molecule scenario uses (built by build-base-image.sh), and the
+# Debian 13 one the default and dokku_install scenarios also run on (build-base-image.sh --debian 13).
 SD_BASE_IMAGE="${SELFHOSTED_DOKKU_BASE_IMAGE:-selfhosted-dokku/debian:12}"
-export SD_CACHE_DIR SD_RUN_DIR SD_BASE_IMAGE
+SD_BASE_IMAGE_13="${SELFHOSTED_DOKKU_BASE_IMAGE_13:-selfhosted-dokku/debian:13}"
+export SD_CACHE_DIR SD_RUN_DIR SD_BASE_IMAGE SD_BASE_IMAGE_13
 
 # A short id of this checkout (a hash of its path), for the names of what lives outside it:
 # several checkouts may share one machine and one Docker engine.

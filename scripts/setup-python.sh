@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Create or reuse the project virtualenv (.venv, git-ignored) from requirements.txt.
+# Create or reuse the test virtualenv (.venv, git-ignored) from tests/requirements.txt.
 #
 #   scripts/setup-python.sh            # then: . .venv/bin/activate
 #
 # Idempotent and fast when nothing changed: pip only runs when the stamp file
-# .venv/.requirements.sha256 (sha256 of requirements.txt + the interpreter
+# .venv/.requirements.sha256 (sha256 of tests/requirements.txt + the interpreter
 # version) differs. Also links this checkout as the collection selfhosted.dokku
 # under tests/output/collections (see ensure_collection_link in lib.sh).
 # Environment:
@@ -17,7 +17,7 @@ set -euo pipefail
 
 start="$(now)"
 VENV="${VENV:-$REPO_ROOT/.venv}"
-REQS="$REPO_ROOT/requirements.txt"
+REQS="$REPO_ROOT/tests/requirements.txt"
 STAMP="$VENV/.requirements.sha256"
 PY="${PYTHON:-python3}"
 
@@ -38,7 +38,7 @@ fi
 # (tests/output/collections/ansible_collections/selfhosted/dokku -> repo root).
 ensure_collection_link
 
-# stamp_value: sha256 of requirements.txt + the venv interpreter's version.
+# stamp_value: sha256 of tests/requirements.txt + the venv interpreter's version.
 stamp_value() {
   echo "$(sha256_of "$REQS") $("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 }
@@ -66,7 +66,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 PIPLOG="$VENV/pip-install.log"
-log "pip install -r requirements.txt (about 40 s on a fresh machine; log: $PIPLOG)"
+log "pip install -r tests/requirements.txt (about 40 s on a fresh machine; log: $PIPLOG)"
 # Drop the stamp first: an interrupted install must not look complete.
 rm -f "$STAMP"
 if ! run_with_progress "$PIPLOG" "pip install" "$VENV/bin/python" -m pip install \

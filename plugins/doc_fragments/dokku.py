@@ -36,6 +36,41 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation
+        indicates no change.
+      - This assumes that the system controlled/queried by the module has not changed in a relevant way.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: full
+    platforms: posix
+  action_group:
+    description: Use C(group/selfhosted.dokku.dokku) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - selfhosted.dokku.dokku
+"""
+
+    # Attributes for a module with actions that always run (dokku_ps: restarted, rebuilt).
+    ATTRIBUTES_ACTIONS = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation
+        indicates no change.
+      - This assumes that the system controlled/queried by the module has not changed in a relevant way.
+    support: partial
+    details: >-
+      O(selfhosted.dokku.dokku_ps#module:state=restarted) and O(selfhosted.dokku.dokku_ps#module:state=rebuilt)
+      act on every run and so always report a change; every other option is idempotent.
   platform:
     description: Target OS/families that can be operated against.
     support: full
@@ -57,6 +92,13 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
+    details: This module never changes anything.
+  idempotent:
+    description:
+      - When run twice in a row outside check mode, with the same arguments, the second invocation
+        indicates no change.
+      - This assumes that the system controlled/queried by the module has not changed in a relevant way.
+    support: full
     details: This module never changes anything.
   platform:
     description: Target OS/families that can be operated against.

@@ -57,7 +57,7 @@ options:
     type: str
 extends_documentation_fragment:
   - selfhosted.dokku.dokku
-  - selfhosted.dokku.dokku.ATTRIBUTES
+  - selfhosted.dokku.dokku.ATTRIBUTES_ACTIONS
 seealso:
   - module: selfhosted.dokku.dokku_git_sync
   - module: selfhosted.dokku.dokku_git_image

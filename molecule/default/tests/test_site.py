@@ -78,3 +78,8 @@ def test_deployed_once_from_the_deploy_block(host, dokku):
     # check mode, converge and the idempotence run: exactly one deploy, the converge's
     syncs = [e["argv"] for e in dokku.calls(None) if e["kind"] != "read" and "git:sync" in e["argv"]]
     assert syncs == [["git:sync", "--build", "djangotutorial", "/srv/djangotutorial", head]]
+
+
+def test_instance_runs_the_debian_release_of_its_image(host, expected_debian):
+    assert host.system_info.distribution == "debian"
+    assert host.system_info.release.split(".")[0] == expected_debian

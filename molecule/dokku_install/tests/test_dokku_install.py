@@ -48,3 +48,8 @@ def test_key_file_added_as_user_default_once(dokku):
     keys = dokku.authorized_keys()
     assert [name for name, _line in keys] == ["default"]
     assert "AAAAC3NzaC1lZDI1NTE5AAAAIIburf8atRcdiv2ccKGfiz9SMLzz196pfLmu0k5/WUb0" in keys[0][1]
+
+
+def test_instance_runs_the_debian_release_of_its_image(host, expected_debian):
+    assert host.system_info.distribution == "debian"
+    assert host.system_info.release.split(".")[0] == expected_debian
