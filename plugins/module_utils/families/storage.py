@@ -574,7 +574,9 @@ class StorageFamily(Family):
             definition = entries.get(attachment["entry"])
             if definition and not attachment["entry"].startswith(LEGACY_PREFIX):
                 item.update(entry_chown=definition["chown"], entry_mode=definition["mode"],
-                            entry_host_path=definition["host_path"])
+                            entry_host_path=definition["host_path"],
+                            entry_default_path=definition["host_path"] == os.path.join(storage_root(),
+                                                                                       attachment["entry"]))
             facts.append(item)
         return dict(storage=facts)
 
@@ -591,7 +593,7 @@ class StorageFamily(Family):
                 item = {"host_path": mount["host_path"]}
             else:
                 item = {"name": mount["entry"]}
-                if mount.get("entry_host_path") and mount["entry_host_path"] != os.path.join(storage_root(), mount["entry"]):
+                if mount.get("entry_host_path") and not mount.get("entry_default_path"):
                     item["host_path"] = mount["entry_host_path"]
                 for field in ("chown", "mode"):
                     if mount.get("entry_" + field):
