@@ -52,7 +52,7 @@ extends_documentation_fragment:
   - selfhosted.dokku.dokku
   - selfhosted.dokku.dokku.ATTRIBUTES
 seealso:
-  - role: selfhosted.dokku.dokku_global
+  - module: selfhosted.dokku.dokku_info
 """
 
 EXAMPLES = r"""

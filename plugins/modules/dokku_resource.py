@@ -35,8 +35,8 @@ options:
     required: true
   limits:
     description:
-      - Limits per process type - V(_default_) (every process) or a Procfile process type - each a
-        dict of values, for example C({_default_: {cpu: 1, memory: 512m}, web: {memory: 256m}}).
+      - "Limits per process type - V(_default_) (every process) or a Procfile process type - each a
+        dict of values, for example C({_default_: {cpu: 1, memory: 512m}, web: {memory: 256m}})."
       - Exact - a value or process type not listed is cleared; an empty dict clears every limit.
         Omitted, the limits are left alone.
     type: dict

@@ -21,9 +21,8 @@ def legacy(path):
 def mounts(host, app):
     report = host.json("storage:report", app, "--format", "json")
     count = len([key for key in report if key.startswith("attachment.") and key.endswith(".entry-name")])
-    return sorted(tuple(report["attachment.%d.%s" % (i, field)] for field in ("entry-name", "container-path", "phases",
-                                                                             "process-type", "readonly", "volume-options"))
-                  for i in range(1, count + 1))
+    fields = ("entry-name", "container-path", "phases", "process-type", "readonly", "volume-options")
+    return sorted(tuple(report["attachment.%d.%s" % (i, field)] for field in fields) for i in range(1, count + 1))
 
 
 def entries(host):
@@ -175,8 +174,8 @@ def test_single_modules_quartets_destroys_and_refusals(host):
     for index, (label, _module, _args, commands) in enumerate(quartets):
         assert_quartet(host, label, results[4 * index:4 * index + 4], commands)
     storage_check = results[0]
-    assert storage_check["diff"]["after"]["storage"] == {"/data [worker]": "api-data (phases=run)",
-                                                          "/config": config + " (readonly, options=Z)"}
+    assert storage_check["diff"]["after"]["storage"] == {
+        "/data [worker]": "api-data (phases=run)", "/config": config + " (readonly, options=Z)"}
     assert storage_check["family_diff"]["app:api"]["storage"]["after"]["storage_entries"] == {
         "api-data": host.lib("data", "storage", "api-data") + " (chown=root)"}
     assert results[12]["networks"] == {"backend": "present", "old": "absent"}

@@ -420,7 +420,7 @@ def plan_storage(app, desired, current):
                         and mount not in mounts_to_write and mount["process_type"] != attachment["process_type"]:
                     mounts_to_write.append(mount)
         after_mounts = [a for i, a in enumerate(attachments) if i not in matched and mode == "present"]
-        after_mounts += [m for m in mounts]
+        after_mounts += list(mounts)
         kept = after_mounts
 
     before = dict((key, describe(a)) for key, a in keyed(attachments).items())

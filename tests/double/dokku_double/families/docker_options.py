@@ -129,7 +129,7 @@ def parse_args(ctx, args, command_name):
     app = verify_app(ctx, rest[0] if rest else "")
     phases_arg = rest[1] if len(rest) > 1 else ""
     option = " ".join(rest[2:])
-    phases = [p for p in phases_arg.split(",")] if phases_arg else []
+    phases = phases_arg.split(",") if phases_arg else []
     if any(p not in PHASES for p in phases):
         ctx.fail("Phase(s) must be one of [build deploy run]")
     return app, processes, phases, option
