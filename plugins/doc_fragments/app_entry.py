@@ -66,6 +66,30 @@ options:
             description:
               - Git repository URL or absolute path on the host.
             type: str
+      docker_options:
+        description:
+          - 'Docker options per phase, exactly: a listed phase gets exactly these options (an empty list clears
+            it), a phase left out is left alone. Options of one process type (C(--process)) are not managed.'
+          - Each value is one option as given to C(dokku docker-options:add), such as C(--shm-size 256m) or C(--label
+            "com.example.note=hello world"); it is compared in the form Dokku stores (quotes normalised, one option
+            per flag). C($), backquotes and unquoted shell operators are refused.
+        type: dict
+        suboptions:
+          build:
+            description:
+              - Options of the build phase.
+            type: list
+            elements: str
+          deploy:
+            description:
+              - Options of the deploy phase (running containers).
+            type: list
+            elements: str
+          run:
+            description:
+              - Options of C(dokku run) and cron containers.
+            type: list
+            elements: str
       domains:
         description:
           - The app's domains, exactly (compared lower-cased).
@@ -89,6 +113,25 @@ options:
           - Port mappings, exactly (C(scheme:host-port:container-port)).
         type: list
         elements: str
+      resources:
+        description:
+          - 'Resource limits and reservations per process type. Under O(apps[].resources.limits) and O(apps[].resources.reservations),
+            each key is a process type (V(_default_) for every process, or a Procfile process type such as V(web))
+            mapping to its values, for example C({_default_: {cpu: 1, memory: 512m}, web: {memory: 256m}}).'
+          - 'A kind that is given is exact: its values not listed are cleared; a kind left out is left alone.'
+          - Limits - C(cpu) (a positive decimal), C(memory) (a whole number with a unit b, k, m or g), C(memory-swap)
+            (the same, or -1), C(nvidia-gpu) (a count, or all). Reservations - C(cpu), C(memory). Values are checked
+            here because Dokku stores anything (C(--memory lots) is accepted and breaks the next deploy).
+        type: dict
+        suboptions:
+          limits:
+            description:
+              - Limits per process type.
+            type: dict
+          reservations:
+            description:
+              - Reservations per process type.
+            type: dict
       services:
         description:
           - Datastore services of the app, created (when missing) and linked.
@@ -161,6 +204,68 @@ options:
         choices:
           - present
           - absent
+      storage:
+        description:
+          - 'The app''s storage mounts, exactly: a mount Dokku has that is not listed is unmounted (its data stays,
+            and so does its storage entry). An empty list unmounts everything.'
+          - 'Prefer named entries (O(apps[].storage[].name)): Dokku converges them in place. A host path is mounted
+            with Dokku''s legacy form, which registers a C(legacy-<hash>) entry that outlives the unmount (harmless;
+            M(selfhosted.dokku.dokku_storage) with C(allow_destroy) removes it).'
+          - A storage entry's data is never deleted by this option.
+        type: list
+        elements: dict
+        suboptions:
+          chown:
+            description:
+              - 'Owner of the directory, as Dokku''s presets - V(herokuish) (uid 32767), V(heroku) (1000), V(paketo)
+                (2000), V(root), V(false) (leave it) - or a numeric uid. Only for a directory of Dokku''s storage
+                root: a named entry at its default path (recorded in the entry, so a change is converged), or a
+                host path C(/var/lib/dokku/data/storage/DIR) (created with C(storage:ensure-directory) when it is
+                missing).'
+            type: str
+          container_dir:
+            description:
+              - Absolute path inside the app's containers.
+            type: str
+            required: true
+          host_path:
+            description:
+              - Without O(apps[].storage[].name) - a host directory mounted with Dokku's legacy C(host:container)
+                form (Dokku registers it as a C(legacy-<hash>) entry, which stays after an unmount).
+              - With O(apps[].storage[].name) - the entry's directory when it is created (default C(/var/lib/dokku/data/storage/NAME));
+                an existing entry's directory is never changed.
+            type: str
+          mode:
+            description:
+              - Permissions of a named entry's directory, octal (V(0750)). World-writable modes such as V(0777)
+                are refused.
+            type: str
+          name:
+            description:
+              - A named storage entry (Dokku 0.38's C(storage:create)), created when missing. Lower-case letters,
+                digits and dashes, at most 45 characters.
+            type: str
+          phases:
+            description:
+              - Phases the mount applies to (a named entry); default both.
+            type: list
+            elements: str
+            choices:
+              - deploy
+              - run
+          process_type:
+            description:
+              - Mount it for one process type only (a named entry); default every process (V(_default_)).
+            type: str
+          readonly:
+            description:
+              - Mount read-only.
+            type: bool
+            default: false
+          volume_options:
+            description:
+              - Comma-separated docker mount options, such as V(Z) or V(nocopy).
+            type: str
       vhosts_enabled:
         description:
           - Turn virtual host support on or off. V(false) deletes the app's domains, so it cannot be combined with

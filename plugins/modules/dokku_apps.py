@@ -17,7 +17,8 @@ description:
     mappings, datastore services and their links, its deploy and its Let's Encrypt certificate - the
     way the single-resource modules (M(selfhosted.dokku.dokku_app), M(selfhosted.dokku.dokku_config),
     M(selfhosted.dokku.dokku_domains), M(selfhosted.dokku.dokku_ports),
-    M(selfhosted.dokku.dokku_service), M(selfhosted.dokku.dokku_service_link),
+    M(selfhosted.dokku.dokku_storage), M(selfhosted.dokku.dokku_docker_options),
+    M(selfhosted.dokku.dokku_resource), M(selfhosted.dokku.dokku_service), M(selfhosted.dokku.dokku_service_link),
     M(selfhosted.dokku.dokku_git_sync), M(selfhosted.dokku.dokku_git_image),
     M(selfhosted.dokku.dokku_letsencrypt)) do it one by one. Both plan with the same family code
     (one per Dokku family), so the same input gives the same commands.
@@ -25,7 +26,8 @@ description:
     that changes nothing costs about one Dokku read per app per family, plus a few per host.
   - Reads everything first, then writes. Per app, in order - C(apps:create), one C(config:import)
     with every changed key (values on standard input) and one C(config:unset), one domains write,
-    one C(ports:set), services created then linked, the deploy, Let's Encrypt enabled. Every write
+    one C(ports:set), storage entries and mounts, docker options, resource limits and reservations,
+    services created then linked, the deploy, Let's Encrypt enabled. Every write
     uses C(--no-restart); with O(restart=true) each deployed app whose config, domains or links
     changed is restarted once, at the end (not an app the task deployed).
   - Only what an entry names is managed; an omitted field is left alone. Nothing is destroyed unless
@@ -70,6 +72,9 @@ notes:
     about 80 ms per app), plus C(--domains-app-enabled) only for an app whose vhost support is managed
     or about to be written;
     ports - C(ports:report APP --ports-map) per app (45 ms; the all-app report costs about 590 ms per app);
+    storage - C(storage:report APP --format json) per app, plus C(storage:list-entries --format json) once
+    when named entries are listed; docker options - C(docker-options:report APP --format json) per app;
+    resources - C(resource:report APP --format json) per app (about 50 ms each, estimated);
     services - C(--quiet <type>:list) once per datastore type; a link is read from the app's config
     (a value pointing at C(dokku-<type>-<service>), which is how the plugin itself decides that a
     service is linked), so it costs no read of its own;
@@ -93,6 +98,9 @@ seealso:
   - module: selfhosted.dokku.dokku_config
   - module: selfhosted.dokku.dokku_domains
   - module: selfhosted.dokku.dokku_ports
+  - module: selfhosted.dokku.dokku_storage
+  - module: selfhosted.dokku.dokku_docker_options
+  - module: selfhosted.dokku.dokku_resource
   - module: selfhosted.dokku.dokku_service
   - module: selfhosted.dokku.dokku_service_link
   - module: selfhosted.dokku.dokku_letsencrypt

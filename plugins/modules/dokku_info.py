@@ -92,8 +92,15 @@ dokku:
     letsencrypt:
       description: Global Let's Encrypt email and server, and whether the auto-renew job is on.
       type: dict
+    networks:
+      description: Docker networks of the host by name, with whether Dokku manages them (C(dokku_managed)).
+      type: dict
     app_details:
-      description: Per app - config (masked), domains, vhosts_enabled, ports, links by service type, letsencrypt.
+      description:
+        - Per app - config (masked), domains, vhosts_enabled, ports, links by service type, letsencrypt.
+        - Also C(storage) (the app's mounts, with the entry, host path, container directory, phases, process
+          type and options of each), C(docker_options) (the options per phase) and C(resources) (limits and
+          reservations per process type).
       type: dict
 commands:
   description: Always empty, this module changes nothing.

@@ -7,6 +7,8 @@ desired state and on the other dokku_apps with the entry that says the same, and
 commands are changed by hand.
 """
 
+import json
+
 import pytest
 from gitrepo import Source  # pylint: disable=import-error
 from harness import DokkuHost
@@ -56,6 +58,14 @@ CASES = [
                        ["ports:set", "web", "http:80:5000"], ["letsencrypt:set", "--global", "email", "a@example.com"]],
      [("dokku_letsencrypt", {"app": "web", "state": "enabled"})],
      {"name": "web", "letsencrypt": True}),
+    ("storage, docker options and resources",
+     [["apps:create", "web"], ["docker-options:add", "web", "deploy", "--shm-size 1g"],
+      ["storage:mount", "web", "/srv/old:/old"]],
+     [("dokku_storage", {"app": "web", "mounts": [{"name": "web-data", "container_dir": "/data", "chown": "heroku"}]}),
+      ("dokku_docker_options", {"app": "web", "deploy": ['--label "a=b c"']}),
+      ("dokku_resource", {"app": "web", "limits": {"_default_": {"memory": "512m"}}})],
+     {"name": "web", "storage": [{"name": "web-data", "container_dir": "/data", "chown": "heroku"}],
+      "docker_options": {"deploy": ['--label "a=b c"']}, "resources": {"limits": {"_default_": {"memory": "512m"}}}}),
     ("an image deploy", [["apps:create", "web"]],
      [("dokku_git_image", {"app": "web", "image": "nginx:1.27"})],
      {"name": "web", "deploy": {"image": "nginx:1.27"}}),
@@ -72,6 +82,11 @@ def state(host):
         "config": dict((app, sorted(host.json("config:export", "--format", "json", app))) for app in apps),
         "domains": dict((app, host.json("domains:report", app, "--format", "json")["app-vhosts"]) for app in apps),
         "ports": dict((app, host.dokku("ports:report", app, "--ports-map")[1]) for app in apps),
+        "storage": dict((app, host.dokku("storage:report", app, "--format", "json")[1].replace(host.lib(), "LIB"))
+                        for app in apps),
+        "storage_entries": host.dokku("storage:list-entries", "--format", "json")[1].replace(host.lib(), "LIB"),
+        "docker_options": dict((app, host.json("docker-options:report", app, "--format", "json")) for app in apps),
+        "resources": dict((app, host.json("resource:report", app, "--format", "json")) for app in apps),
     }
 
 
@@ -97,7 +112,13 @@ def test_single_modules_and_dokku_apps_issue_the_same_commands(tmp_path, label, 
             for family, sides in families.items():
                 if scope == "global" or family in ("apps", "config"):
                     continue
-                assert subset(sides, bulk["family_diff"][scope][family]), (label, scope, family)
+                theirs = bulk["family_diff"][scope][family]
+                assert subset(relative(sides, single_host), relative(theirs, bulk_host)), (label, scope, family)
+
+
+def relative(value, host):
+    """A value with the host's own Dokku directory (its test root) written as LIB."""
+    return json.loads(json.dumps(value).replace(host.lib(), "LIB"))
 
 
 def subset(mine, theirs):

@@ -18,21 +18,30 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._family import ar
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.apps import AppsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.docker_options import DockerOptionsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.network import NetworkFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.resource import ResourceFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
 
-# The order an app's writes run in: the app, its config, domains, ports, services and links, its
-# deploy, its certificate; host-level families after them.
+# The order an app's writes run in: the app, its config, domains, ports, storage, docker options and
+# resources (all before a deploy uses them), services and links, its deploy, its certificate;
+# host-level families after them (network is host-level: it has no entry options).
 FAMILIES = (
     AppsFamily(),
     ConfigFamily(),
     DomainsFamily(),
     PortsFamily(),
+    StorageFamily(),
+    DockerOptionsFamily(),
+    ResourceFamily(),
+    NetworkFamily(),
     ServicesFamily(),
     DeployFamily(),
     LetsencryptFamily(),

@@ -82,6 +82,10 @@ _FAMILY_MODULES = {
     "mariadb": "families.postgres",
     "redis": "families.postgres",
     "mongo": "families.postgres",
+    "storage": "families.storage",
+    "docker-options": "families.docker_options",
+    "resource": "families.resource",
+    "network": "families.network",
 }
 _ALL_LOADED = []
 

@@ -477,23 +477,23 @@ class GoFlags:
         return values, positionals, extra_flags, seen
 
 
-def report_key(flag):
-    """``--app-created-at`` -> ``App created at``."""
+def report_key(flag, uppercase=True):
+    """``--app-created-at`` -> ``App created at`` (``UppercaseFirstCharacter`` off: ``app created at``)."""
     text = flag[2:].replace("-", " ").replace(".", " ")
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:] if uppercase else text
 
 
-def render_go_report(ctx, subject, report_type, rows):
+def render_go_report(ctx, subject, report_type, rows, uppercase=True):
     """Go renderer: header then rows sorted by flag, key padded to max(31, longest flag)."""
     flags = sorted(rows)
     width = max([31] + [len(flag) for flag in flags])
     ctx.info2_quiet("%s %s information" % (subject, report_type))
     for flag in flags:
-        ctx.out("       " + (report_key(flag) + ":").ljust(width) + rows[flag])
+        ctx.out("       " + (report_key(flag, uppercase) + ":").ljust(width) + rows[flag])
 
 
 def go_report(ctx, args, command_name, report_type, app_rows, global_rows=None,
-              legacy_prefix=None, json_strip=None, all_apps_cost=None):
+              legacy_prefix=None, json_strip=None, all_apps_cost=None, uppercase=True):
     """Shared ``PLUGIN:report [APP|--global] [--format stdout|json] [--FLAG]``.
 
     ``app_rows(app)`` returns ``{"--flag": value}``; ``global_rows()`` the global
@@ -562,4 +562,4 @@ def go_report(ctx, args, command_name, report_type, app_rows, global_rows=None,
                     data[key] = value
             ctx.out(go_json(dict(sorted(data.items()))))
         else:
-            render_go_report(ctx, subject, report_type, rows)
+            render_go_report(ctx, subject, report_type, rows, uppercase)
