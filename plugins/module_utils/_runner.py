@@ -214,7 +214,8 @@ class DokkuRunner(object):
             )
         return Result(rc, out, err)
 
-    def stream(self, args, stdout_path=None, stdin_path=None, write=True, global_flags=(), ok_rcs=(0,)):
+    def stream(self, args, stdout_path=None, stdin_path=None, write=True, global_flags=(), ok_rcs=(0,),
+               fail_on_error=True):
         """A call whose data is too big to hold in memory (a database dump), argv only, never a shell.
 
         Its stdout goes into ``stdout_path`` (a new file, mode 0600) and/or its stdin comes from
@@ -245,7 +246,7 @@ class DokkuRunner(object):
         if self._timeout_bin and self.timeout and rc == 124:
             self.fail("dokku %s timed out after %d seconds" % (self.mask(str(args[0])), self.timeout),
                       args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err)
-        if rc not in ok_rcs:
+        if fail_on_error and rc not in ok_rcs:
             self.fail("dokku %s failed with exit code %d" % (self.mask(str(args[0])), rc),
                       args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err)
         return Result(rc, out, err)

@@ -430,9 +430,14 @@ def export_dump(runner, kind, name, directory):
     The dump goes straight into the file (it can be larger than memory); an empty or failed
     export fails the task before anything else runs.
     """
+    if not os.path.isdir(directory):
+        runner.fail("upgrade_backup_dir: %s is not a directory on the Dokku host; %s service %s was not upgraded"
+                    % (directory, kind, name))
     path = os.path.join(directory, "%s-%s-%s.dump" % (kind, name, time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())))
     res = runner.stream([kind + ":export", name], stdout_path=path)
-    if not res.skipped and os.path.getsize(path) == 0:
+    if res.skipped:  # check mode
+        return None
+    if os.path.getsize(path) == 0:
         runner.fail("dokku %s:export wrote an empty dump to %s; nothing was upgraded" % (kind, path))
     return path
 
@@ -861,8 +866,8 @@ class ServicesFamily(Family):
         plan.backup_files = []
         for write in plan.writes:
             if isinstance(write, ExportWrite):
-                plan.backup_files.append(export_dump(ctx.runner, write.args[0].split(":")[0], write.args[1],
-                                                     write.directory))
+                path = export_dump(ctx.runner, write.args[0].split(":")[0], write.args[1], write.directory)
+                plan.backup_files += [path] if path else []
             else:
                 run_write(ctx.runner, write)
 

@@ -178,8 +178,7 @@ def cmd_import(ctx, store, args):
     service = arg(args, 0)
     require(ctx, service, "Please specify a valid name for the service")
     pg.verify_service(ctx, store, service)
-    data = ctx.stdin_data if ctx.stdin_is_pipe else ""
-    data = data or ""
+    data = ctx.stdin_data or ""  # a pipe or a file redirected in (`[[ -t 0 ]]` is the only check)
     if data == TRANSCRIPT_DUMP:
         return
     if not data.startswith(DUMP_HEADER):  # pg_restore's answers (reconstructed)
@@ -315,7 +314,7 @@ def cmd_connect(ctx, store, args):
     service = arg(args, 0)
     require(ctx, service, "Please specify a valid name for the service")
     pg.verify_service(ctx, store, service)
-    text = (ctx.stdin_data or "") if ctx.stdin_is_pipe else ""
+    text = ctx.stdin_data or ""
     tables = load_tables(ctx, store, service)
     rc = 0
     for line, statement in split_statements(text):
