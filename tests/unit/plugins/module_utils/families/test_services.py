@@ -209,3 +209,25 @@ def test_each_field_is_its_own_drift_finding():
     for field in ("exposed_ports", "backup_schedule", "backup_bucket", "backup_auth", "backup_encryption", "image"):
         assert SERVICES.classify("global", ("services", "postgres", "db", field)) == (resource, field)
         assert SERVICES.classify("app:web", ("services", "postgres", "db", field)) == (resource, field)
+
+
+# ----------------------------------------------------------------- export
+def test_export_puts_settings_on_the_first_linking_app_and_credentials_in_the_side_file():
+    from ansible_collections.selfhosted.dokku.plugins.filter.dokku_inventory import dokku_inventory
+
+    service = {"links": ["api", "web"], "image": "postgres:18.4", "exposed_ports": ["15432"],
+               "backup_schedule": "@daily", "backup_bucket": "bkt", "backup_use_iam": False, "backup_auth": True,
+               "backup_encryption": True, "backup_credentials": {"access_key_id": "K1", "secret_access_key": "S1"},
+               "backup_encryption_passphrase": "P1"}
+    facts = {"version": "0.38.27", "apps": ["api", "web"], "services": {"postgres": {"db": service}},
+             "app_details": {"api": {"links": {"postgres": ["db"]}}, "web": {"links": {"postgres": ["db"]}}}}
+    out = dokku_inventory(facts)
+    api, web = out["vars"]["dokku_apps_apps"]
+    assert web["services"] == [{"type": "postgres", "name": "db"}]
+    assert api["services"][0]["expose"] == ["15432"]
+    backup = api["services"][0]["backup"]
+    assert (backup["schedule"], backup["bucket"]) == ("@daily", "bkt")
+    assert backup["auth"] == "{{ dokku_export_secrets['services']['postgres']['db']['auth'] }}"
+    assert out["secrets"]["dokku_export_secrets"]["services"] == {"postgres": {"db": {
+        "auth": {"access_key_id": "K1", "secret_access_key": "S1"}, "encryption_passphrase": "P1"}}}
+    assert "S1" not in repr(out["vars"]) and "P1" not in repr(out["vars"])
