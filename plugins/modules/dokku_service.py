@@ -253,7 +253,11 @@ family_diff:
       value C(before) and C(after). Secret values appear only as markers.
   returned: always
   type: dict
-  sample: {"global": {"services": {"before": {"services": {"postgres": {"db": {"state": "absent", "image": null}}}}, "after": {"services": {"postgres": {"db": {"state": "present", "image": null}}}}}}}
+  sample:
+    global:
+      services:
+        before: {"services": {"postgres": {"db": {"state": "absent", "image": null}}}}
+        after: {"services": {"postgres": {"db": {"state": "present", "image": null}}}}
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -731,6 +731,7 @@ def read_settings(ctx, service, facts):
         if facts["kept"]["custom_env"]:
             ctx.runner.add_secret(facts["kept"]["custom_env"])
 
+
 class ServicesFamily(Family):
     """Services are host-wide; an app's entry names the services it uses and links."""
 
