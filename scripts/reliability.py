@@ -28,6 +28,10 @@ from harness import DokkuHost  # noqa: E402  pylint: disable=wrong-import-positi
 
 CANARY_CONFIG = "canary-config-7d1f3e9b"
 CANARY_PASSWORD = "CanaryPassw0rd5a2c"
+CANARY_BACKUP_KEY_ID = "AKIACANARYc41d"
+CANARY_BACKUP_SECRET = "CanaryBackupSecret/8e3b"
+CANARY_PASSPHRASE = "CanaryPassphrase-2f7a"
+CANARIES = (CANARY_CONFIG, CANARY_PASSWORD, CANARY_BACKUP_KEY_ID, CANARY_BACKUP_SECRET, CANARY_PASSPHRASE)
 with open(os.path.join(REPO, "tests", "double", "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8") as _handle:
     KEY = _handle.read().strip()
 PRIVATE_KEY = (
@@ -82,6 +86,23 @@ BAD_INPUTS = [
     ("network destroy without opt-in", "dokku_network", {"networks": [{"name": "old", "state": "absent"}]},
      "allow_destroy"),
     ("docker's own network", "dokku_network", {"networks": [{"name": "host"}]}, "networks"),
+    ("backup schedule that is no cron", "dokku_service",
+     {"name": "db", "backup": {"schedule": "not a cron", "bucket": "bkt"}}, "backup.schedule"),
+    ("backup schedule with six fields", "dokku_service",
+     {"name": "db", "backup": {"schedule": "0 3 * * * /bin/sh", "bucket": "bkt"}}, "backup.schedule"),
+    ("backup bucket with a space", "dokku_service",
+     {"name": "db", "backup": {"schedule": "@daily", "bucket": "my bucket"}}, "backup.bucket"),
+    ("backup secret with a space", "dokku_service",
+     {"name": "db", "backup": {"auth": {"access_key_id": "AKIA1", "secret_access_key": "a b"}}},
+     "backup.auth.secret_access_key"),
+    ("backup passphrase starting with a dash", "dokku_service",
+     {"name": "db", "backup": {"encryption_passphrase": "--force"}}, "backup.encryption_passphrase"),
+    ("exposed port out of range", "dokku_service", {"name": "db", "expose": ["70000"]}, "expose"),
+    ("upgrade without a backup directory", "dokku_service",
+     {"name": "db", "image_version": "18.5", "allow_upgrade": True}, "upgrade_backup_dir"),
+    ("restore drill into the source itself", "dokku_restore_drill",
+     {"service": "db", "scratch_service": "db", "check": "SELECT 1;"}, "scratch_service"),
+    ("restore drill without a check", "dokku_restore_drill", {"service": "db", "check": " "}, "check"),
 ]
 
 
@@ -97,7 +118,13 @@ def tutorial_vars():
                 "config": {"ALLOWED_HOSTS": "djangotutorial.domain.com", "SECRET_KEY": CANARY_CONFIG},
                 "domains": ["djangotutorial.domain.com"],
                 "ports": ["http:80:5000"],
-                "services": [{"name": "djangotutorial-datastore", "password": CANARY_PASSWORD}],
+                "services": [{
+                    "name": "djangotutorial-datastore", "password": CANARY_PASSWORD,
+                    "backup": {"schedule": "0 3 * * *", "bucket": "tutorial-backups",
+                               "auth": {"access_key_id": CANARY_BACKUP_KEY_ID,
+                                        "secret_access_key": CANARY_BACKUP_SECRET},
+                               "encryption_passphrase": CANARY_PASSPHRASE},
+                }],
             }
         ],
         "dokku_letsencrypt_email": "admin@domain.com",
@@ -135,11 +162,12 @@ def snapshot(host):
         "ports": {app: host.dokku("ports:report", app, "--ports-map")[1] for app in apps},
         "letsencrypt": {app: host.dokku("letsencrypt:active", app)[1] for app in apps},
         "cron": host.dokku("letsencrypt:cron-job")[1],
+        "backups": host.dokku("postgres:backup-schedule-cat", "djangotutorial-datastore")[1],
     }
 
 
 def leaks(*texts):
-    return sum(text.count(CANARY_CONFIG) + text.count(CANARY_PASSWORD) for text in texts)
+    return sum(text.count(canary) for text in texts for canary in CANARIES)
 
 
 def run_bad_inputs(workdir):

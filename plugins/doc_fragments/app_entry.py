@@ -147,6 +147,76 @@ options:
               - Explicit opt-in for O(apps[].services[].state=absent).
             type: bool
             default: false
+          allow_upgrade:
+            description:
+              - Explicit opt-in to move an existing service to the requested image and tag with C(<type>:upgrade).
+              - The service is first exported into a new file in O(apps[].services[].upgrade_backup_dir) in the
+                same run; without the opt-in a different image is only a warning.
+            type: bool
+            default: false
+          backup:
+            description:
+              - Scheduled S3 backups of the service. Not managed when omitted.
+            type: dict
+            suboptions:
+              auth:
+                description:
+                  - S3 credentials of the backups (C(<type>:backup-auth)), compared with what the plugin stores.
+                  - The plugin takes them only as arguments, so they are visible in the host's process list while
+                    the command runs; they are masked in everything the task returns.
+                type: dict
+                suboptions:
+                  access_key_id:
+                    description:
+                      - Access key id (C(AWS_ACCESS_KEY_ID)).
+                    type: str
+                    required: true
+                  endpoint_url:
+                    description:
+                      - Endpoint of an S3-compatible store (C(ENDPOINT_URL)).
+                    type: str
+                  region:
+                    description:
+                      - Region (C(AWS_DEFAULT_REGION)), for example C(eu-west-1).
+                    type: str
+                  secret_access_key:
+                    description:
+                      - Secret access key (C(AWS_SECRET_ACCESS_KEY)).
+                    type: str
+                    required: true
+                  signature_version:
+                    description:
+                      - Signature version (C(AWS_SIGNATURE_VERSION)), for example C(s3v4).
+                    type: str
+              bucket:
+                description:
+                  - S3 bucket (optionally C(bucket/path)) the scheduled backups go to.
+                type: str
+              encryption_passphrase:
+                description:
+                  - GPG passphrase the backups are encrypted with (C(<type>:backup-set-encryption)); an argument
+                    of that command like the credentials.
+                type: str
+              schedule:
+                description:
+                  - Cron schedule of the backups (five fields like V(0 3 * * *), or a macro like V(@daily)), with
+                    O(apps[].services[].backup.bucket).
+                  - 'Checked before any write: Dokku itself accepts any text.'
+                type: str
+              state:
+                description:
+                  - V(present) applies the settings given here (those left out are not managed).
+                  - V(absent) unschedules the backups and removes the credentials and the encryption passphrase.
+                type: str
+                default: present
+                choices:
+                  - present
+                  - absent
+              use_iam:
+                description:
+                  - Scheduled backups authenticate with the host's IAM role (C(--use-iam)).
+                type: bool
+                default: false
           config_options:
             description:
               - Extra options of the datastore server, at creation.
@@ -155,13 +225,19 @@ options:
             description:
               - Environment of the service container, at creation.
             type: dict
+          expose:
+            description:
+              - Host ports the service is exposed on (C(<type>:expose)), one per datastore port, as C(PORT) or C(IPv4:PORT);
+                V([]) unexposes it. Not managed when omitted.
+            type: list
+            elements: str
           image:
             description:
-              - Image of the service container, at creation.
+              - Image of the service container, at creation (later only with O(apps[].services[].allow_upgrade)).
             type: str
           image_version:
             description:
-              - Image tag, at creation.
+              - Image tag, at creation (later only with O(apps[].services[].allow_upgrade)).
             type: str
           link:
             description:
@@ -194,6 +270,12 @@ options:
               - Datastore plugin (postgres, redis, mysql, mariadb, mongo, ...).
             type: str
             default: postgres
+          upgrade_backup_dir:
+            description:
+              - Directory on the Dokku host for the export taken before an upgrade (C(<type>-<name>-<UTC time>.dump),
+                mode 0600).
+              - Required with O(apps[].services[].allow_upgrade=true).
+            type: path
       state:
         description:
           - V(present) creates the app when it is missing.

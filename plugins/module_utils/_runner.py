@@ -27,6 +27,7 @@ __metaclass__ = type
 
 import os
 import re
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import MASK
@@ -213,6 +214,43 @@ class DokkuRunner(object):
                 "dokku %s failed with exit code %d" % (self.mask(str(args[0])), rc),
                 args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err,
             )
+        return Result(rc, out, err)
+
+    def stream(self, args, stdout_path=None, stdin_path=None, write=True, global_flags=(), ok_rcs=(0,),
+               fail_on_error=True):
+        """A call whose data is too big to hold in memory (a database dump), argv only, never a shell.
+
+        Its stdout goes into ``stdout_path`` (a new file, mode 0600) and/or its stdin comes from
+        ``stdin_path``; otherwise like :meth:`run` (recorded and skipped in check mode when
+        ``write``, stopped after ``command_timeout``, one failure path).
+        """
+        if write:
+            self.commands.append(self.display_argv(args, global_flags))
+            if self.check_mode:
+                return Result(0, "", "", skipped=True)
+        argv = self._with_timeout(self._argv(args, global_flags))
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        out_fd = os.open(stdout_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600) if stdout_path else None
+        in_handle = open(stdin_path, "rb") if stdin_path else None
+        try:
+            proc = subprocess.Popen(argv, stdin=in_handle if in_handle else subprocess.PIPE,
+                                    stdout=out_fd if out_fd is not None else subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env)
+            out, err = proc.communicate(None if in_handle else b"")
+            rc = proc.returncode
+        finally:
+            if out_fd is not None:
+                os.close(out_fd)
+            if in_handle:
+                in_handle.close()
+        out = (out or b"").decode("utf-8", "replace")
+        err = (err or b"").decode("utf-8", "replace")
+        if self._timeout_bin and self.timeout and rc == 124:
+            self.fail("dokku %s timed out after %d seconds" % (self.mask(str(args[0])), self.timeout),
+                      args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err)
+        if fail_on_error and rc not in ok_rcs:
+            self.fail("dokku %s failed with exit code %d" % (self.mask(str(args[0])), rc),
+                      args=args, global_flags=global_flags, rc=rc, stdout=out, stderr=err)
         return Result(rc, out, err)
 
     def prefetch(self, reads, workers):

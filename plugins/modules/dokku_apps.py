@@ -201,6 +201,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import S
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import entry_families, entry_spec, get
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import app_is_deployed
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import backup_secrets
 
 APPS = get("apps")
 SERVICES = get("services")
@@ -265,6 +266,7 @@ def entry_secrets(checked):
     for entry, _wanted in checked:
         for service in entry["services"] or []:
             values += [service["password"]] + list((service["custom_env"] or {}).values())
+            values += backup_secrets(service)
         values.append((entry.get("deploy") or {}).get("auth_password"))
     return [value for value in values if value]
 

@@ -19,7 +19,7 @@ description:
     mappings, linked services and Let's Encrypt state.
   - Everything comes from Dokku's JSON reports and C(config:export --format json).
   - Config values are masked unless O(show_config_values=true). Service passwords and DSNs are
-    never returned.
+    never returned; backup credentials and passphrases only with O(show_config_values=true).
 author:
   - selfhosted.dokku developers (@selfhosted)
 options:
@@ -32,6 +32,7 @@ options:
   show_config_values:
     description:
       - Return config values in clear text. By default each value is replaced by a marker.
+      - Also return the backup credentials and encryption passphrases of the services (the export needs them).
     type: bool
     default: false
 extends_documentation_fragment:
@@ -86,9 +87,23 @@ dokku:
       description: SSH key names mapped to their public key lines (public keys are not secret).
       type: dict
     services:
-      description: Datastore services by type, then by name, with the linked apps and the image.
+      description:
+        - Datastore services by type, then by name - the linked apps, the image, the exposed host ports and
+          the backup schedule, and whether backup credentials and an encryption passphrase are set.
+        - The credentials and the passphrase themselves (C(backup_credentials), C(backup_encryption_passphrase))
+          only with O(show_config_values=true), for the export.
       type: dict
-      sample: {"postgres": {"djangotutorial-datastore": {"links": ["djangotutorial"], "image": "postgres:18.4"}}}
+      sample:
+        postgres:
+          djangotutorial-datastore:
+            links: [djangotutorial]
+            image: postgres:18.4
+            exposed_ports: ["15432"]
+            backup_schedule: "0 3 * * *"
+            backup_bucket: my-backups
+            backup_use_iam: false
+            backup_auth: true
+            backup_encryption: true
     letsencrypt:
       description: Global Let's Encrypt email and server, and whether the auto-renew job is on.
       type: dict

@@ -43,6 +43,10 @@ class DokkuHost:
         for key in ("DOKKU_ROOT", "DOKKU_LIB_ROOT"):
             shutil.rmtree(self.env[key])
             shutil.copytree(other.env[key], self.env[key], symlinks=True)
+        # /etc/cron.d of the datastore backups lives in the double's own directory
+        cron = os.path.join(other.env["DOKKU_DOUBLE_DIR"], "cron.d")
+        if os.path.isdir(cron):
+            shutil.copytree(cron, os.path.join(self.env["DOKKU_DOUBLE_DIR"], "cron.d"), dirs_exist_ok=True)
 
     # ------------------------------------------------------------- the double
     @property

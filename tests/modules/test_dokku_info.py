@@ -48,7 +48,9 @@ def test_reads_everything_and_writes_nothing(host):
     assert facts["ssh_keys"] == {"admin": "SHA256:2xKrabIkzdX8A+mencsLEroPJoJlvhmdKn4J+jzRa2U"}
     assert facts["ssh_public_keys"] == {"admin": KEY}
     assert facts["services"] == {
-        "postgres": {"djangotutorial-datastore": {"links": ["djangotutorial"], "image": "postgres:18.4"}}
+        "postgres": {"djangotutorial-datastore": {
+            "links": ["djangotutorial"], "image": "postgres:18.4", "exposed_ports": [], "backup_schedule": None,
+            "backup_bucket": None, "backup_use_iam": False, "backup_auth": False, "backup_encryption": False}}
     }
     assert facts["letsencrypt"] == {"email": "admin@domain.com", "server": "", "cron_job": True}
     app = facts["app_details"]["djangotutorial"]

@@ -42,7 +42,8 @@ INVENTORY_VARS = {
         "config_exclusive": True,
         "domains": ["djangotutorial.domain.com", "www.djangotutorial.domain.com"],
         "ports": ["http:80:5000"],
-        "services": [{"name": "djangotutorial-datastore", "password": PASSWORD}],
+        "services": [{"name": "djangotutorial-datastore", "password": PASSWORD, "expose": ["15432"],
+                      "backup": {"schedule": "0 3 * * *", "bucket": "tutorial-backups"}}],
     }],
     "dokku_letsencrypt_email": "admin@domain.com",
     "dokku_letsencrypt_apps": ["djangotutorial"],
@@ -146,6 +147,10 @@ CASES = [
     ("service missing", [["postgres:unlink", "djangotutorial-datastore", "djangotutorial", "--no-restart"],
                          ["postgres:destroy", "djangotutorial-datastore", "--force"]],
      {"type": "service", "name": "djangotutorial-datastore", "datastore": "postgres"}, "state", "present", "absent"),
+    ("backup schedule changed", [["postgres:backup-schedule", "djangotutorial-datastore", "0 4 * * *",
+                                  "tutorial-backups"]],
+     {"type": "service", "name": "djangotutorial-datastore", "datastore": "postgres"}, "backup_schedule",
+     "0 3 * * *", "0 4 * * *"),
     ("letsencrypt disabled", [["letsencrypt:disable", "djangotutorial"]],
      {"type": "letsencrypt", "app": "djangotutorial"}, "enabled", True, False),
     ("cron job removed", [["letsencrypt:cron-job", "--remove"]],
@@ -281,6 +286,9 @@ def test_export_then_drift_check_is_in_sync(fleet):
     with open(os.path.join(host_vars, "dokku_secrets.yml"), encoding="utf-8") as handle:
         secrets = yaml.safe_load(handle)
     assert SECRET not in public and "by-hand" not in public
+    exported_vars = yaml.safe_load(public)
+    service = next(entry for entry in exported_vars["dokku_apps_apps"] if entry["name"] == "djangotutorial")["services"][0]
+    assert service["expose"] == ["15432"] and service["backup"] == {"schedule": "0 3 * * *", "bucket": "tutorial-backups"}
     assert secrets["dokku_export_secrets"]["apps"]["djangotutorial"]["config"]["SECRET_KEY"] == SECRET
     assert "DATABASE_URL" not in secrets["dokku_export_secrets"]["apps"]["djangotutorial"]["config"]
     assert oct(os.stat(os.path.join(host_vars, "dokku_secrets.yml")).st_mode & 0o777) == "0o600"

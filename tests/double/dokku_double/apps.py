@@ -61,6 +61,7 @@ def create_app(ctx, app):
 
 
 def destroy_app_state(ctx, app):
+    fire(ctx, "pre-delete", app)  # plugins' pre-delete output comes right after "Destroying APP"
     fire(ctx, "app-destroy", app)
     remove_path(ctx.home(app))
     remove_path(ctx.libpath("config", app))

@@ -23,6 +23,13 @@ def _stdin_is_pipe():
         return False
 
 
+def _stdin_is_file():
+    try:
+        return stat.S_ISREG(os.fstat(0).st_mode)
+    except OSError:
+        return False
+
+
 def _read_stdin():
     try:
         data = sys.stdin.buffer.read()
@@ -297,8 +304,9 @@ def main():
     argv = sys.argv[1:]
     is_pipe = _stdin_is_pipe()
 
-    # stdin is read only when it is a pipe (like `[[ -p /dev/stdin ]]` in Dokku's bash)
-    stdin_data = _read_stdin() if is_pipe and _needs_stdin(argv) else None
+    # stdin is read only when it is a pipe (like `[[ -p /dev/stdin ]]` in Dokku's bash) or a file
+    # redirected in (`dokku postgres:import SVC < dump`); handlers that need a pipe check is_pipe
+    stdin_data = _read_stdin() if (is_pipe or _stdin_is_file()) and _needs_stdin(argv) else None
     rc, out, err = run(argv, stdin_data=stdin_data, stdin_is_pipe=is_pipe)
     sys.stdout.write(out)
     sys.stdout.flush()

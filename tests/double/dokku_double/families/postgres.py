@@ -68,6 +68,7 @@ LONG_TO_SHORT = {
     "--post-create-network": "-P",
     "--post-start-network": "-S",
     "--querystring": "-q",
+    "--restart-apps": "-R",
     "--root-password": "-r",
     "--shm-size": "-s",
 }
@@ -80,13 +81,14 @@ NO_ARGUMENT = "n"
 class Datastore:
     """The settings of one datastore plugin (its ``config`` file)."""
 
-    def __init__(self, prefix, label, scheme, port, default_alias, image, dsn_user,
+    def __init__(self, prefix, label, scheme, ports, default_alias, image, dsn_user,
                  database=True, config_suffix="config", create_steps=(), root_password=True):
         self.prefix = prefix              # PLUGIN_COMMAND_PREFIX
         self.label = label                # PLUGIN_SERVICE
         self.variable = prefix.upper()    # PLUGIN_VARIABLE
         self.scheme = scheme              # PLUGIN_SCHEME
-        self.port = port                  # PLUGIN_DATASTORE_PORTS[0]
+        self.ports = ports                # PLUGIN_DATASTORE_PORTS
+        self.port = ports[0]
         self.default_alias = default_alias
         self.alt_alias = "DOKKU_" + self.variable
         self.image, self.image_version = image.split(":")
@@ -101,16 +103,16 @@ class Datastore:
 
 
 DATASTORES = (
-    Datastore("postgres", "Postgres", "postgres", 5432, "DATABASE", "postgres:18.4", "postgres",
+    Datastore("postgres", "Postgres", "postgres", (5432,), "DATABASE", "postgres:18.4", "postgres",
               config_suffix="data",
               create_steps=("Creating container database", "Securing connection to database"),
               root_password=False),
     # Not captured from a real host: images and create output are the double's choice.
-    Datastore("mysql", "MySQL", "mysql", 3306, "DATABASE", "mysql:9.4.0", "mysql"),
-    Datastore("mariadb", "MariaDB", "mysql", 3306, "DATABASE", "mariadb:11.8.2", "mariadb"),
-    Datastore("redis", "Redis", "redis", 6379, "REDIS", "redis:8.2.1", "", database=False,
+    Datastore("mysql", "MySQL", "mysql", (3306,), "DATABASE", "mysql:9.4.0", "mysql"),
+    Datastore("mariadb", "MariaDB", "mysql", (3306,), "DATABASE", "mariadb:11.8.2", "mariadb"),
+    Datastore("redis", "Redis", "redis", (6379,), "REDIS", "redis:8.2.1", "", database=False,
               root_password=False),
-    Datastore("mongo", "Mongo", "mongodb", 27017, "MONGO", "mongo:8.0.12", None),
+    Datastore("mongo", "Mongo", "mongodb", (27017, 27018, 27019, 28017), "MONGO", "mongo:8.0.12", None),
 )
 
 
@@ -206,7 +208,7 @@ def info_rows(ctx, store, service):
     root = store.root(ctx, service)
     container_id = service_file(ctx, store, service, "ID")
     apps = linked_apps(ctx, store, service)
-    ports = service_file(ctx, store, service, "PORT")
+    ports = read_file(store.root(ctx, service, "PORT"))
     image = service_file(ctx, store, service, "IMAGE")
     version = service_file(ctx, store, service, "IMAGE_VERSION")
     return {
@@ -214,7 +216,7 @@ def info_rows(ctx, store, service):
         "--config-options": service_file(ctx, store, service, "CONFIG_OPTIONS"),
         "--data-dir": os.path.join(root, "data"),
         "--dsn": service_url(ctx, store, service, store.scheme),
-        "--exposed-ports": "%d->%s " % (store.port, ports) if ports else "-",
+        "--exposed-ports": exposed_ports(store, ports),
         "--id": container_id,
         "--internal-ip": internal_ip(container_id) if container_id else "",
         "--initial-network": network_property(ctx, store, service, "initial-network"),
@@ -225,6 +227,23 @@ def info_rows(ctx, store, service):
         "--status": "running" if container_id else "missing",
         "--version": "%s:%s" % (image, version) if container_id else "",
     }
+
+
+def exposed_ports(store, port_file):
+    """``service_exposed_ports``: ``C->H `` per datastore port, or ``-`` without a PORT file."""
+    if port_file is None:
+        return "-"
+    hosts = port_file.split()
+    return "".join("%d->%s " % (port, hosts[i] if i < len(hosts) else "") for i, port in enumerate(store.ports))
+
+
+def cron_file(ctx, store, service):
+    """``/etc/cron.d/dokku-<type>-SVC`` of a scheduled backup (kept in the double's own directory)."""
+    return ctx.double_path("cron.d", "dokku-%s-%s" % (store.prefix, service))
+
+
+def not_implemented_option(ctx, what):
+    ctx.fail("%s: option %s" % (NOT_IMPLEMENTED, what))
 
 
 def print_info(ctx, store, service):
@@ -348,6 +367,11 @@ def cmd_create(ctx, store, args):
 
     # service_create_container
     write_file(os.path.join(root, "ID"), secrets.token_hex(32))
+    container_created(ctx, store, service)
+
+
+def container_created(ctx, store, service, upgrade=False):
+    """What ``service_create_container`` prints once the container runs (an upgrade finds the database)."""
     for name, when in (("post-create-network", "create"), ("post-start-network", "start")):
         networks = network_property(ctx, store, service, name)
         if networks:
@@ -355,8 +379,10 @@ def cmd_create(ctx, store, args):
             for network in networks.split(","):
                 ctx.verbose_quiet("- " + network)
     ctx.verbose_quiet("Waiting for container to be ready")
-    for step in store.create_steps:
+    for index, step in enumerate(store.create_steps):
         ctx.verbose_quiet(step)
+        if upgrade and index == 0:  # "Creating container database" finds the existing one
+            ctx.verbose_quiet("Already exists")
     ctx.info2("%s container created: %s" % (store.label, service))
     print_info(ctx, store, service)
 
@@ -469,6 +495,7 @@ def cmd_destroy(ctx, store, args):
     ctx.info2("Deleting %s" % service)
     ctx.info2_quiet("Pausing container")
     ctx.verbose_quiet("Container paused")
+    remove_path(cron_file(ctx, store, service))  # service_backup_unschedule
     ctx.verbose_quiet("Removing container")
     ctx.verbose_quiet("Removing data")
     remove_path(store.root(ctx, service))
@@ -494,15 +521,12 @@ SUBCOMMANDS = (
 )
 # The plugins' other subcommands exist on a real host; the double refuses them loudly.
 UNMODELLED = (
-    "backup", "backup-auth", "backup-deauth", "backup-schedule", "backup-schedule-cat",
-    "backup-set-encryption", "backup-set-public-key-encryption", "backup-unschedule",
-    "backup-unset-encryption", "backup-unset-public-key-encryption", "clone", "connect", "enter",
-    "export", "expose", "import", "logs", "pause", "promote", "restart", "set", "start", "stop",
-    "unexpose", "upgrade",
+    "backup", "backup-set-public-key-encryption", "backup-unset-public-key-encryption", "clone",
+    "enter", "logs", "pause", "promote", "restart", "set", "start", "stop",
 )
 
 
-def _bind(store, handler):
+def bind(store, handler):
     def run(ctx, args):
         handler(ctx, store, args)
 
@@ -511,25 +535,34 @@ def _bind(store, handler):
 
 def _register(store):
     for name, kind, handler in SUBCOMMANDS:
-        func = _bind(store, handler)
+        func = bind(store, handler)
         if handler is cmd_destroy:
             func = reads_stdin(lambda args: not forced(args) and "--force" not in args)(func)
         command("%s:%s" % (store.prefix, name), kind=kind)(func)
     for name in UNMODELLED:
-        command("%s:%s" % (store.prefix, name), kind="write")(_bind(store, cmd_not_implemented))
+        command("%s:%s" % (store.prefix, name), kind="write")(bind(store, cmd_not_implemented))
 
+
+from . import datastore_extras  # noqa: E402  pylint: disable=wrong-import-position
 
 for _store in DATASTORES:
     _register(_store)
+    datastore_extras.register(_store)
 
 
-@trigger("app-destroy")
+@trigger("pre-delete")
 def unlink_destroyed_app(ctx, app):
-    """The plugins' pre-delete trigger: a destroyed app leaves every service's LINKS silently."""
-    for store in DATASTORES:
+    """The plugins' ``pre-delete`` trigger, run by ``apps:destroy`` (and the destroy of a rename).
+
+    Each enabled datastore plugin (plugn runs them in name order) prints ``Unlinking from SVC``
+    for *every* one of its services, linked to the app or not (``fn-services-list false``), and
+    takes the app out of the service's LINKS file.
+    """
+    for store in sorted(DATASTORES, key=lambda store: store.prefix):
         if not plugin_enabled(ctx, store.prefix):
             continue
         for service in service_names(ctx, store):
+            ctx.verbose_quiet("Unlinking from %s" % service)
             apps = linked_apps(ctx, store, service)
             if app in apps:
                 write_links(ctx, store, service, [a for a in apps if a != app])
