@@ -67,7 +67,7 @@ class Fleet:
                                           tag="converge")
         assert report["stats"]["domain.com"]["failures"] == 0, proc.stdout[-3000:]
 
-    def drift(self, tag="drift", extra_args=(), extra_env=None):
+    def drift(self, tag="drift", extra_args=(), extra_env=None, skip=SKIP):
         env = {
             "ANSIBLE_CALLBACKS_ENABLED": "selfhosted.dokku.dokku_drift",
             "DOKKU_DRIFT_REPORT_DIR": self.reports,
@@ -78,7 +78,7 @@ class Fleet:
         environ["DOKKU_DOUBLE_TAG"] = tag
         proc = subprocess.run(
             [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "playbooks/drift_check.yml",
-             "-i", self.inventory, "--skip-tags", SKIP] + list(extra_args),
+             "-i", self.inventory, "--skip-tags", skip] + list(extra_args),
             capture_output=True, text=True, env=environ, cwd=os.path.dirname(os.path.dirname(DOUBLE)), check=False,
         )
         with open(os.path.join(self.reports, "latest.json"), encoding="utf-8") as handle:
@@ -207,6 +207,18 @@ def test_a_host_without_dokku_is_failed_not_in_sync(fleet):
     assert host["status"] == "failed" and report["exit_code"] == 1, host
     assert any("Dokku is not installed" in error["msg"] for error in host["errors"]), host["errors"]
     assert "dokku is not installed on this host" in proc.stdout + proc.stderr  # the skip warns at normal verbosity
+
+
+def test_the_full_check_of_a_host_without_dokku_says_so(fleet):
+    """The install role runs too (offline, bootstrap.sh cannot be downloaded): the reason is still the
+    missing Dokku, not only the download."""
+    no_dokku = {"PATH": os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if "tests/double" not in p)}
+    report, _proc = fleet.drift(tag="full-no-dokku", extra_env=no_dokku, skip="apt_upgrade", extra_args=[
+        "-e", '{"dokku_install_bootstrap_url": "http://127.0.0.1:9/bootstrap.sh", '
+        '"dokku_install_download_retries": 0}'])
+    host = report["hosts"]["domain.com"]
+    assert host["status"] == "failed" and report["exit_code"] == 1, host
+    assert any("Dokku is not installed on this host" in error["msg"] for error in host["errors"]), host["errors"]
 
 
 def test_a_host_whose_managed_resources_were_all_skipped_is_failed(fleet):
