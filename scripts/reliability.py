@@ -106,6 +106,30 @@ BAD_INPUTS = [
 ]
 
 
+# (label, role variables that differ from the converged tutorial, what the message must start with
+# or contain: the role variable the operator wrote, with its path)
+BAD_ROLE_INPUTS = [
+    ("app name", {"dokku_apps_apps": [{"name": "Bad_App"}]}, "dokku_apps_apps[0].name"),
+    ("config key", {"dokku_apps_apps": [{"name": "djangotutorial", "config": {"1BAD": "x"}}]},
+     "dokku_apps_apps[djangotutorial].config"),
+    ("app domain", {"dokku_apps_apps": [{"name": "djangotutorial", "domains": ["a_b.domain.com"]}]},
+     "dokku_apps_apps[djangotutorial].domains"),
+    ("port mapping", {"dokku_apps_apps": [{"name": "djangotutorial", "ports": ["http:80"]}]},
+     "dokku_apps_apps[djangotutorial].ports"),
+    ("backup schedule", {"dokku_apps_apps": [{"name": "djangotutorial", "services": [
+        {"name": "djangotutorial-datastore", "backup": {"schedule": "not a cron", "bucket": "b"}}]}]},
+     "dokku_apps_apps[djangotutorial].services[djangotutorial-datastore]"),
+    ("global domain", {"dokku_global_domains": ["*.domain.com"]}, "dokku_global_domains"),
+    ("global config key", {"dokku_global_config": {"BAD-KEY": "x"}}, "dokku_global_config"),
+    ("ssh key", {"dokku_ssh_keys_keys": [{"name": "admin", "key": "not-a-key"}]}, "dokku_ssh_keys_keys"),
+    ("plugin url", {"dokku_plugins_plugins": [{"name": "x", "url": "http://example.com/x.git"}]},
+     "dokku_plugins_plugins[0].url"),
+    ("letsencrypt email", {"dokku_letsencrypt_email": "not-an-email"}, "dokku_letsencrypt_email"),
+    ("letsencrypt app", {"dokku_letsencrypt_apps": ["Bad_App"]}, "dokku_letsencrypt_apps[0].name"),
+    ("network", {"dokku_global_networks": [{"name": "host"}]}, "dokku_global_networks"),
+]
+
+
 def tutorial_vars():
     return {
         "dokku_ssh_keys_keys": [{"name": "admin", "key": KEY}],
@@ -189,6 +213,49 @@ def run_bad_inputs(workdir):
     if not version_ok:
         failures.append("unsupported Dokku version: %s" % result.get("msg"))
     return {"tried": len(BAD_INPUTS) + 1, "refused": refused + bool(version_ok), "failures": failures,
+            "leaks": leaks(proc.stdout, proc.stderr)}
+
+
+def run_bad_role_inputs(workdir):
+    """Bad role variables, one host each in one run, on a host the tutorial converged: each fails
+    with a message naming the role variable, and nothing is written."""
+    host = DokkuHost(os.path.join(workdir, "bad-roles"), plugins=("postgres", "letsencrypt"))
+    report, proc = host.playbook(write_playbook(host, "converge", tutorial_vars()), tag="converge")
+    assert report["stats"]["localhost"]["failures"] == 0, proc.stdout[-2000:]
+    hosts = {}
+    for index, (_label, override, _expected) in enumerate(BAD_ROLE_INPUTS):
+        variables = tutorial_vars()
+        variables.update(override)
+        variables["ansible_connection"] = "local"
+        hosts["case%d" % index] = variables
+    inventory = os.path.join(host.workdir, "bad-roles.json")
+    with open(inventory, "w", encoding="utf-8") as handle:
+        json.dump({"all": {"hosts": hosts}}, handle)
+    args = write_playbook(host, "bad-roles", {})
+    args = ["-i", inventory, "--forks", "4"] + [a for a in args[4:]]
+    with open(args[-1], encoding="utf-8") as handle:
+        play = json.load(handle)
+    play[0]["hosts"] = "all"
+    with open(args[-1], "w", encoding="utf-8") as handle:
+        json.dump(play, handle)
+    report, proc = host.playbook(args, tag="bad-roles")
+    messages = {}
+    for task in report["plays"][0]["tasks"]:
+        for name, result in task["hosts"].items():
+            if result.get("failed") and name not in messages:
+                items = [item for item in result.get("results") or [] if item.get("failed")]
+                messages[name] = str((items[0] if items else result).get("msg", ""))
+    refused, failures = 0, []
+    for index, (label, _override, expected) in enumerate(BAD_ROLE_INPUTS):
+        msg = messages.get("case%d" % index, "")
+        if expected in msg:
+            refused += 1
+        else:
+            failures.append("role variable %s: %r does not name %s" % (label, msg[:300], expected))
+    writes = host.writes("bad-roles")
+    if writes:
+        failures.append("bad role variables wrote: %r" % writes)
+    return {"tried": len(BAD_ROLE_INPUTS), "refused": refused if not writes else 0, "failures": failures,
             "leaks": leaks(proc.stdout, proc.stderr)}
 
 
@@ -281,12 +348,14 @@ def main(argv):
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="reliability-") as workdir:
         bad = run_bad_inputs(workdir)
+        roles = run_bad_role_inputs(workdir)
         faults = run_faults(workdir)
         lost = run_nothing_lost(workdir)
         verbose = run_verbose_secrets(workdir)
-    secrets = bad["leaks"] + faults["leaks"] + lost["leaks"] + verbose
+    secrets = bad["leaks"] + roles["leaks"] + faults["leaks"] + lost["leaks"] + verbose
     rows = [
         ("bad inputs refused cleanly (zero writes)", "%d / %d" % (bad["refused"], bad["tried"])),
+        ("bad role variables refused naming the variable", "%d / %d" % (roles["refused"], roles["tried"])),
         ("faults survived by a plain re-run", "%d / %d" % (faults["survived"], faults["injected"])),
         ("unmanaged resources lost", "%d of %d" % (lost["lost"], lost["checked"])),
         ("secrets leaked (canaries found in output)", "%d" % secrets),
@@ -296,12 +365,12 @@ def main(argv):
     print("|%s|---:|" % ("-" * (width + 2)))
     for name, value in rows:
         print("| %s | %s |" % (name.ljust(width), value))
-    for failure in bad["failures"] + faults["failures"] + lost["failures"]:
+    for failure in bad["failures"] + roles["failures"] + faults["failures"] + lost["failures"]:
         print("FAILED: " + failure)
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w", encoding="utf-8") as handle:
-        json.dump({"bad_input": bad, "faults": faults, "nothing_lost": lost, "secrets_leaked": secrets}, handle, indent=2)
-    ok = bad["refused"] == bad["tried"] and faults["survived"] == faults["injected"] and not lost["lost"] and not secrets
+        json.dump({"bad_input": bad, "bad_role_variables": roles, "faults": faults, "nothing_lost": lost, "secrets_leaked": secrets}, handle, indent=2)
+    ok = bad["refused"] == bad["tried"] and roles["refused"] == roles["tried"] and faults["survived"] == faults["injected"] and not lost["lost"] and not secrets
     return 0 if ok else 1
 
 

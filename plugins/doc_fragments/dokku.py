@@ -18,6 +18,13 @@ options:
       - Uses C(timeout) from coreutils when it is installed on the host.
     type: int
     default: 600
+  option_names:
+    description:
+      - How to name options in failure messages, option name to the variable the operator wrote.
+        The roles pass their variables' names (C(apps) to C(dokku_apps_apps), for example),
+        so that a refusal names C(dokku_apps_apps[web].config) instead of C(apps[web].config).
+    type: dict
+    default: {}
 requirements:
   - Dokku 0.38 or newer on the managed host (the module runs C(/usr/bin/dokku) there).
   - Root privileges (C(become=true)) for commands Dokku reserves to root (plugins, SSH keys).

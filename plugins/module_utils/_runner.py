@@ -42,6 +42,7 @@ MISSING_APP = "app %s does not exist; create it first (selfhosted.dokku.dokku_ap
 
 COMMON_ARGUMENT_SPEC = dict(
     command_timeout=dict(type="int", default=DEFAULT_TIMEOUT),
+    option_names=dict(type="dict", default={}),
 )
 
 
@@ -50,6 +51,32 @@ def dokku_argument_spec(**spec):
     merged = dict(COMMON_ARGUMENT_SPEC)
     merged.update(spec)
     return merged
+
+
+def renamed(msg, names):
+    """``msg`` with a leading option path (``apps[web].config: ...``) named as the operator wrote it."""
+    if not isinstance(msg, str):
+        return msg
+    for option in sorted(names, key=len, reverse=True):
+        if msg == option or (msg.startswith(option) and msg[len(option)] in "[.:, "):
+            return str(names[option]) + msg[len(option):]
+    return msg
+
+
+def name_options(module):
+    """Failures name the variables the operator wrote: a role passes ``option_names`` (option ->
+    its variable, ``{"apps": "dokku_apps_apps"}``) and every message that starts with an option's
+    path starts with the variable's instead.  Call it right after creating the module."""
+    names = module.params.get("option_names") or {}
+    if not names:
+        return module
+    fail_json = module.fail_json
+
+    def fail_named(msg=None, **kwargs):
+        return fail_json(msg=renamed(msg, names), **kwargs)
+
+    module.fail_json = fail_named
+    return module
 
 
 def dokku_root():

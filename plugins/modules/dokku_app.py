@@ -90,6 +90,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
@@ -105,6 +106,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     name = module.params["name"]
     desired, error = APPS.validate(APPS.desired(module.params), name)
     if error:

@@ -196,6 +196,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import Secrets, placeholders
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
@@ -292,6 +293,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     secrets = Secrets(module)
     checked = validate(module, hide_config_values(module, secrets))
     runner = DokkuRunner(module, secrets=entry_secrets(checked))

@@ -147,6 +147,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import Secrets, placeholders
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
@@ -187,6 +188,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     secrets = Secrets(module)
     raw_config = secrets.hide_option(module.params["config"] or {})
     module.params["config"] = placeholders(raw_config)

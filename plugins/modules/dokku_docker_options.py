@@ -122,6 +122,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -142,6 +143,7 @@ def main():
         required_one_of=[list(PHASES)],
         supports_check_mode=True,
     )
+    name_options(module)
     app = module.params["app"]
     error = check_app_name(app)
     if error:

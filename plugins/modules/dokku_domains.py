@@ -141,6 +141,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -184,6 +185,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     scope, desired = validate(module)
 
     runner = DokkuRunner(module)

@@ -111,6 +111,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -126,6 +127,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     app, image = module.params["app"], module.params["image"]
     error = check_app_name(app)
     if error:

@@ -126,7 +126,7 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import StateReader
-from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec
+from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec, name_options
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import FAMILIES
 
@@ -139,6 +139,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     for app in module.params["apps"] or []:
         error = check_app_name(app)
         if error:

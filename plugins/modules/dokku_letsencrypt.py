@@ -136,6 +136,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -174,6 +175,7 @@ def main():
     )
     spec["global"] = dict(type="bool", default=False)  # a Python keyword, so not a dict() argument
     module = AnsibleModule(argument_spec=dokku_argument_spec(**spec), supports_check_mode=True)
+    name_options(module)
     scope, desired = validate(module)
 
     runner = DokkuRunner(module)

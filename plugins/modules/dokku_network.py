@@ -103,6 +103,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
@@ -120,6 +121,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     desired, error = NETWORK.validate(dict(networks=module.params["networks"],
                                            allow_destroy=module.params["allow_destroy"]), GLOBAL)
     if error:

@@ -167,6 +167,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import read_plugin_list, url_credential
@@ -186,6 +187,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     params = module.params
     desired, error = PLUGINS.validate(dict((key, params[key]) for key in (
         "name", "url", "committish", "state", "enabled", "allow_uninstall")), GLOBAL)

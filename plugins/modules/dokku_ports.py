@@ -114,6 +114,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -130,6 +131,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     app = module.params["app"]
     error = check_app_name(app)
     if error:

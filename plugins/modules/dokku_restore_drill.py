@@ -180,7 +180,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_flag_value
-from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec
+from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec, name_options
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import (
     check_datastore_type,
     check_service_name,
@@ -320,6 +320,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     params = module.params
     if not params["scratch_service"] and isinstance(params["service"], str):
         params["scratch_service"] = params["service"] + "-drill"

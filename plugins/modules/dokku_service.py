@@ -266,6 +266,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import (
@@ -296,6 +297,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     params = module.params
     desired, error = SERVICES.validate([item(params, params["state"], None, report_image=True)], GLOBAL)
     if error:

@@ -133,6 +133,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import item
@@ -153,6 +154,7 @@ def main():
         ),
         supports_check_mode=True,
     )
+    name_options(module)
     params = module.params
     kind, service, app = params["type"], params["service"], params["app"]
     link = item(dict(params, name=service), None, params["state"] == "present", restart=params["restart"])

@@ -134,6 +134,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
     exit_result,
+    name_options,
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import parse_ssh_public_key
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
@@ -207,6 +208,7 @@ def main():
         required_one_of=[["name", "keys"]],
         supports_check_mode=True,
     )
+    name_options(module)
     wanted, removed_name = wanted_keys(module)
 
     runner = DokkuRunner(module)
