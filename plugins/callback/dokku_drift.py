@@ -226,7 +226,7 @@ class CallbackModule(CallbackBase):
         for finding in findings:
             resource = finding["resource"]
             if finding["field"] == "state" and resource["type"] in ("app", "service", "plugin"):
-                roots[resource_id(resource)] = finding
+                roots.setdefault(resource_id(resource), finding)  # the first task that would fix it
         folded = []
         for finding in findings:
             resource = finding["resource"]
