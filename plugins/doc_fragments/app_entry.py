@@ -25,6 +25,37 @@ options:
           - Explicit opt-in for O(apps[].state=absent).
         type: bool
         default: false
+      buildpacks:
+        description:
+          - The app's buildpacks, exactly and in this order (C(buildpacks:list)); V([]) clears them, so Dokku detects
+            the buildpack again. A short name C(heroku/python) stands for C(https://github.com/heroku/heroku-buildpack-python.git),
+            as Dokku stores it.
+          - Written with the fewest C(buildpacks:add), C(buildpacks:set --index), C(buildpacks:remove) or C(buildpacks:clear)
+            calls (C(buildpacks:set --replace), one call, when more are needed and Dokku is 0.38.22 or newer). Takes
+            effect at the next build.
+        type: list
+        elements: str
+      checks:
+        description:
+          - 'The app''s zero-downtime checks, exactly: the process types listed in O(apps[].checks.disabled) and
+            O(apps[].checks.skipped) are disabled or skipped, every other process type has its checks enabled (V({})
+            enables them all). A process type is in at most one list; C(_all_) stands alone, with the other list
+            empty.'
+        type: dict
+        suboptions:
+          disabled:
+            description:
+              - Process types whose zero-downtime checks are disabled (C(checks:disable)); V([_all_]) for every
+                process type.
+            type: list
+            elements: str
+            default: []
+          skipped:
+            description:
+              - Process types whose checks are skipped (C(checks:skip)); V([_all_]) for every process type.
+            type: list
+            elements: str
+            default: []
       config:
         description:
           - Config vars to set, C(KEY) to value, as in M(selfhosted.dokku.dokku_config). Values are sent on standard
@@ -79,6 +110,14 @@ options:
           - Enabling needs an e-mail address (global or the app's), a domain and an C(http) port mapping, as with
             M(selfhosted.dokku.dokku_letsencrypt).
         type: bool
+      locked:
+        description:
+          - V(true) holds the app's deploy lock (C(apps:lock)), so no deploy runs until it is released; V(false)
+            releases it (C(apps:unlock)). Omitted, the lock is left alone.
+          - 'The lock is written after the app''s other settings and its deploy, so an entry can deploy and lock
+            in one run; an app locked on the host is unlocked only after the entry''s deploy, which the lock blocks:
+            unlock it in an earlier run.'
+        type: bool
       name:
         description:
           - App name (lowercase letters, digits, dots and hyphens).
@@ -89,6 +128,15 @@ options:
           - Port mappings, exactly (C(scheme:host-port:container-port)).
         type: list
         elements: str
+      scale:
+        description:
+          - 'The exact number of processes per process type (C(ps:scale)), for example C(web: 2) and C(worker: 1);
+            process types of the app that are not listed are scaled to 0. Counts are whole numbers from 0; process
+            type names use letters, digits, C(_) and C(-).'
+          - 'Planned as M(selfhosted.dokku.dokku_ps) plans O(selfhosted.dokku.dokku_ps#module:scale): one C(ps:scale)
+            with the changed types; Dokku deploys them at once when the app runs, and C(--skip-deploy) keeps a stopped
+            or never deployed app as it is (its next deploy uses the counts).'
+        type: dict
       services:
         description:
           - Datastore services of the app, created (when missing) and linked.

@@ -16,13 +16,17 @@ __metaclass__ = type
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import argument_spec
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.apps import AppsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.buildpacks import BuildpacksFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.checks import ChecksFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.lock import LockFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scale import ScaleFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
 
@@ -33,9 +37,13 @@ FAMILIES = (
     ConfigFamily(),
     DomainsFamily(),
     PortsFamily(),
+    ChecksFamily(),
+    BuildpacksFamily(),
+    ScaleFamily(),
     ServicesFamily(),
     DeployFamily(),
     LetsencryptFamily(),
+    LockFamily(),
     SshKeysFamily(),
     PluginsFamily(),
     PsFamily(),
