@@ -78,6 +78,8 @@ _FAMILY_MODULES = {
     "ssh-keys": "families.ssh_keys",
     "plugin": "families.plugins",
     "postgres": "families.postgres",
+    "buildpacks": "families.buildpacks",
+    "checks": "families.checks",
     "mysql": "families.postgres",
     "mariadb": "families.postgres",
     "redis": "families.postgres",
