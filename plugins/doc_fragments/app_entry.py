@@ -35,6 +35,43 @@ options:
             effect at the next build.
         type: list
         elements: str
+      certificate:
+        description:
+          - A custom TLS certificate for the app (C(certs:add)), from files on the controller. It is written again
+            when the app's certificate, chain or key differs (compared by SHA-256 digest; the diff shows the certificate's
+            fingerprint). The key is checked against the certificate before anything is sent, travels to Dokku on
+            standard input inside a tar archive, and is never shown.
+          - Not together with O(apps[].letsencrypt=true), which manages the app's certificate itself. Omitted, the
+            app's certificate is left alone; only V(state=absent) removes it.
+        type: dict
+        suboptions:
+          cert:
+            description:
+              - The certificate as PEM text, instead of O(apps[].certificate.cert_file).
+            type: str
+          cert_file:
+            description:
+              - PEM file of the certificate (the server certificate first, then its chain) on the Ansible controller,
+                found like M(ansible.builtin.copy)'s C(src) (a role's C(files/), the playbook's directory); it may
+                be encrypted with Ansible Vault.
+            type: path
+          key:
+            description:
+              - The private key as PEM text, instead of O(apps[].certificate.key_file).
+            type: str
+          key_file:
+            description:
+              - PEM file of its private key on the controller (unencrypted PEM, or encrypted with Ansible Vault);
+                its content is never shown.
+            type: path
+          state:
+            description:
+              - V(absent) removes the app's certificate (C(certs:remove)); nothing else removes it.
+            type: str
+            default: present
+            choices:
+              - present
+              - absent
       checks:
         description:
           - 'The app''s zero-downtime checks, exactly: the process types listed in O(apps[].checks.disabled) and

@@ -183,7 +183,7 @@ family_diff:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Converger, StateReader
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Converger, StateReader, no_log_paths
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
@@ -191,7 +191,12 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import Secrets, placeholders
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
-from ansible_collections.selfhosted.dokku.plugins.module_utils.families import entry_families, entry_spec, get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import (
+    entry_families,
+    entry_options,
+    entry_spec,
+    get,
+)
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import app_is_deployed
 
 APPS = get("apps")
@@ -252,13 +257,25 @@ def shown_text(checked):
 
 
 def entry_secrets(checked):
-    """Passwords, custom_env values and deploy credentials: masked whatever their length."""
+    """The values of every no_log entry option but config (passwords, custom_env values, deploy
+    credentials, certificate keys...): masked whatever their length."""
     values = []
     for entry, _wanted in checked:
-        for service in entry["services"] or []:
-            values += [service["password"]] + list((service["custom_env"] or {}).values())
-        values.append((entry.get("deploy") or {}).get("auth_password"))
+        for path in no_log_paths(entry_options()):
+            if path != ("config",):
+                values += option_values(entry, path)
     return [value for value in values if value]
+
+
+def option_values(value, path):
+    """The leaves at ``path`` in an entry (lists of suboptions and dict values walked)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in option_values(item, path)]
+    if not path:
+        return [str(v) for v in value.values() if v is not None] if isinstance(value, dict) else [value]
+    return option_values(value.get(path[0]) if isinstance(value, dict) else None, path[1:])
 
 
 def prefetch(ctx, checked):

@@ -17,6 +17,7 @@ __metaclass__ = type
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import argument_spec
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.apps import AppsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.buildpacks import BuildpacksFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.certs import CertsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.checks import ChecksFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
@@ -42,6 +43,7 @@ FAMILIES = (
     ScaleFamily(),
     ServicesFamily(),
     DeployFamily(),
+    CertsFamily(),
     LetsencryptFamily(),
     LockFamily(),
     SshKeysFamily(),

@@ -80,6 +80,7 @@ _FAMILY_MODULES = {
     "postgres": "families.postgres",
     "buildpacks": "families.buildpacks",
     "checks": "families.checks",
+    "certs": "families.certs",
     "mysql": "families.postgres",
     "mariadb": "families.postgres",
     "redis": "families.postgres",
