@@ -22,11 +22,13 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.checks i
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.git_auth import GitAuthFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.lock import LockFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.registry_login import RegistryLoginFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scale import ScaleFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
@@ -48,6 +50,8 @@ FAMILIES = (
     LockFamily(),
     SshKeysFamily(),
     PluginsFamily(),
+    RegistryLoginFamily(),
+    GitAuthFamily(),
     PsFamily(),
 )
 REGISTRY = dict((family.name, family) for family in FAMILIES)
