@@ -139,6 +139,43 @@ options:
           - The app's domains, exactly (compared lower-cased).
         type: list
         elements: str
+      http_auth:
+        description:
+          - HTTP basic authentication in front of the app, with the dokku-http-auth plugin (install it with the
+            C(selfhosted.dokku.dokku_plugins) role first; a missing plugin fails the task, or warns in check mode).
+        type: dict
+        suboptions:
+          allowed_ips:
+            description:
+              - Addresses or CIDR blocks allowed without a password (C(http-auth:add-allowed-ip)), exactly; omitted,
+                they are left alone.
+            type: list
+            elements: str
+          enabled:
+            description:
+              - V(true) enables basic authentication (C(http-auth:enable)), V(false) disables it (C(http-auth:disable)).
+            type: bool
+            default: true
+          users:
+            description:
+              - 'The users, exactly: others are removed (C(http-auth:remove-user)), a user whose stored hash is
+                not of the given password is written again (C(http-auth:add-user)). Omitted, the users are left
+                alone.'
+              - 'The plugin takes the password on its command line: masked in the task''s output, but visible in
+                the host''s process list while the command runs.'
+            type: list
+            elements: dict
+            suboptions:
+              password:
+                description:
+                  - Password (not starting with C(-)).
+                type: str
+                required: true
+              username:
+                description:
+                  - 'User name: letters, digits, C(_), C(@), C(.) and C(-).'
+                type: str
+                required: true
       letsencrypt:
         description:
           - V(true) enables Let's Encrypt for the app (C(letsencrypt:enable)) when no certificate is active, V(false)
@@ -154,6 +191,13 @@ options:
           - 'The lock is written after the app''s other settings and its deploy, so an entry can deploy and lock
             in one run; an app locked on the host is unlocked only after the entry''s deploy, which the lock blocks:
             unlock it in an earlier run.'
+        type: bool
+      maintenance:
+        description:
+          - 'V(true) puts the app in maintenance mode (C(maintenance:enable): nginx serves a maintenance page),
+            V(false) takes it out (C(maintenance:disable)). Omitted, left alone. Needs the dokku-maintenance plugin
+            (install it with the C(selfhosted.dokku.dokku_plugins) role; a missing plugin fails the task, or warns
+            in check mode).'
         type: bool
       name:
         description:

@@ -23,8 +23,10 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config i
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.git_auth import GitAuthFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.http_auth import HttpAuthFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.lock import LockFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.maintenance import MaintenanceFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
@@ -33,8 +35,9 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scale im
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
 
-# The order an app's writes run in: the app, its config, domains, ports, services and links, its
-# deploy, its certificate; host-level families after them.
+# The order an app's writes run in: the app, its config, domains, ports, checks, buildpacks and
+# scale, services and links, its deploy, its certificates, http-auth and maintenance, its deploy lock
+# last; host-level families after them.
 FAMILIES = (
     AppsFamily(),
     ConfigFamily(),
@@ -47,6 +50,8 @@ FAMILIES = (
     DeployFamily(),
     CertsFamily(),
     LetsencryptFamily(),
+    HttpAuthFamily(),
+    MaintenanceFamily(),
     LockFamily(),
     SshKeysFamily(),
     PluginsFamily(),

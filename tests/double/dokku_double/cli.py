@@ -81,6 +81,8 @@ _FAMILY_MODULES = {
     "buildpacks": "families.buildpacks",
     "checks": "families.checks",
     "certs": "families.certs",
+    "http-auth": "families.community",
+    "maintenance": "families.community",
     "mysql": "families.postgres",
     "mariadb": "families.postgres",
     "redis": "families.postgres",
