@@ -9,7 +9,7 @@ commands are changed by hand.
 
 import pytest
 from gitrepo import Source  # pylint: disable=import-error
-from harness import DokkuHost
+from harness import DOUBLE, DokkuHost
 
 APPS = "selfhosted.dokku.dokku_apps"
 M = "selfhosted.dokku.%s"
@@ -56,6 +56,14 @@ CASES = [
                        ["ports:set", "web", "http:80:5000"], ["letsencrypt:set", "--global", "email", "a@example.com"]],
      [("dokku_letsencrypt", {"app": "web", "state": "enabled"})],
      {"name": "web", "letsencrypt": True}),
+    ("a custom certificate", [["domains:set-global", "example.com"], ["apps:create", "web"]],
+     [("dokku_certs", {"app": "web", "cert_file": DOUBLE + "/fixtures/srv/certs/server.crt",
+                       "key_file": DOUBLE + "/fixtures/srv/certs/server.key"})],
+     {"name": "web", "certificate": {"cert_file": DOUBLE + "/fixtures/srv/certs/server.crt",
+                                     "key_file": DOUBLE + "/fixtures/srv/certs/server.key"}}),
+    ("an exact scale", [["apps:create", "web"], ["ps:scale", "--skip-deploy", "web", "clock=1"]],
+     [("dokku_ps", {"app": "web", "scale": {"web": 2, "worker": 1}})],
+     {"name": "web", "scale": {"web": 2, "worker": 1}}),
     ("an image deploy", [["apps:create", "web"]],
      [("dokku_git_image", {"app": "web", "image": "nginx:1.27"})],
      {"name": "web", "deploy": {"image": "nginx:1.27"}}),
@@ -97,6 +105,9 @@ def test_single_modules_and_dokku_apps_issue_the_same_commands(tmp_path, label, 
             for family, sides in families.items():
                 if scope == "global" or family in ("apps", "config"):
                     continue
+                if family == "ps":  # dokku_ps's scale is the scale option of a dokku_apps entry
+                    family, sides = "scale", dict((side, {"scale": value["ps"].get("scale")})
+                                                  for side, value in sides.items())
                 assert subset(sides, bulk["family_diff"][scope][family]), (label, scope, family)
 
 
