@@ -51,7 +51,7 @@ def sha512_crypt(password, salt, rounds=None):
     out = []
     for a, b, c in ORDER + ((None, None, 63),):
         value = ((result[a] << 16) if a is not None else 0) | ((result[b] << 8) if b is not None else 0) | result[c]
-        for _ in range(4 if a is not None else 2):
+        for _count in range(4 if a is not None else 2):
             out.append(ITOA64[value & 0x3F])
             value >>= 6
     prefix = "$6$" + ("rounds=%d$" % count if rounds is not None else "")

@@ -17,7 +17,7 @@ description:
     standard input, never on a command line), so C(git:sync) and deploys can fetch private HTTPS repositories;
     or removes a host's entry (C(dokku git:auth HOST)).
   - The stored entry is compared with the given one in C($DOKKU_ROOT/.netrc) (readable by root, so use
-    C(become=true)): the write runs only when they differ. The token is shown only as C(********).
+    C(become=true)), and the write runs only when they differ. The token is shown only as C(********).
   - The same entry is written by the C(deploy) block of M(selfhosted.dokku.dokku_apps) and by
     M(selfhosted.dokku.dokku_git_sync) (O(selfhosted.dokku.dokku_git_sync#module:auth_username)); give a host its
     credentials in one place.

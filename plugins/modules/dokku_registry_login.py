@@ -20,7 +20,7 @@ description:
     C(docker login) stored for the dokku user (C(auths) in C($DOKKU_ROOT/.docker/config.json)), so a logout or
     another login made by hand is seen and fixed. When docker keeps credentials in a credential helper instead, it
     compares them with a marker it writes after each login (C($DOKKU_ROOT/.docker/selfhosted-dokku-logins.json),
-    mode 0600: the user name and a salted PBKDF2 hash of the password).
+    mode 0600, holding the user name and a salted PBKDF2 hash of the password).
   - Reading those files needs root (C(become=true)).
 author:
   - selfhosted.dokku developers (@selfhosted)

@@ -34,7 +34,7 @@ def _repeat(digest, length):
 
 def mkpasswd_sha512(password, salt=None):
     """``mkpasswd -m sha-512 PASSWORD``: ``$6$SALT$HASH`` (5000 rounds, a random 16-character salt)."""
-    salt = salt or "".join(secrets.choice(_ITOA64) for _ in range(16))
+    salt = salt or "".join(secrets.choice(_ITOA64) for _index in range(16))
     key, salt_bytes = password.encode("utf-8"), salt.encode("ascii")
     alternate = hashlib.sha512(key + salt_bytes + key).digest()
     first = hashlib.sha512(key + salt_bytes + _repeat(alternate, len(key)))
@@ -56,7 +56,7 @@ def mkpasswd_sha512(password, salt=None):
     out = []
     for a, b, c in _ORDER:
         value = (result[a] << 16) | (result[b] << 8) | result[c]
-        for _ in range(4):
+        for _count in range(4):
             out.append(_ITOA64[value & 0x3F])
             value >>= 6
     value = result[63]
