@@ -77,6 +77,12 @@ notes:
     C(letsencrypt:active APP) per app (80 ms) when fewer apps are managed than that pays for;
     deploys - C(apps:report APP --format json) per app with a deploy block, and C(git ls-remote)
     for a ref that is not a full commit id."
+  - "Read paths of the other entry options, one read per app each (estimated costs): checks -
+    C(checks:report APP --format json); buildpacks - C(buildpacks:report APP --format json); scale -
+    C(ps:report APP --format json) and C(ps:scale APP --format json); locked - C(apps:report APP --format
+    json), shared with deploys; certificate - C(certs:report APP --format json) and the app's C(tls/)
+    files; http_auth - C(http-auth:report APP) and the app's C(htpasswd); maintenance -
+    C(maintenance:report APP --maintenance-enabled)."
   - The per-app reads run O(parallel_reads) at a time. The benchmark's double models each call on
     its own, so on a real host (where Dokku's reads share its CPUs) running them side by side gains
     less than the benchmark shows.
@@ -96,6 +102,8 @@ seealso:
   - module: selfhosted.dokku.dokku_service
   - module: selfhosted.dokku.dokku_service_link
   - module: selfhosted.dokku.dokku_letsencrypt
+  - module: selfhosted.dokku.dokku_certs
+  - module: selfhosted.dokku.dokku_ps
 """
 
 EXAMPLES = r"""
