@@ -31,7 +31,7 @@ CANARY_PASSWORD = "CanaryPassw0rd5a2c"
 CANARY_BACKUP_KEY_ID = "AKIACANARYc41d"
 CANARY_BACKUP_SECRET = "CanaryBackupSecret/8e3b"
 CANARY_PASSPHRASE = "CanaryPassphrase-2f7a"
-CANARIES = (CANARY_CONFIG, CANARY_PASSWORD, CANARY_BACKUP_KEY_ID, CANARY_BACKUP_SECRET, CANARY_PASSPHRASE)
+CANARIES_BASE = (CANARY_CONFIG, CANARY_PASSWORD, CANARY_BACKUP_KEY_ID, CANARY_BACKUP_SECRET, CANARY_PASSPHRASE)
 with open(os.path.join(REPO, "tests", "double", "fixtures", "srv", "k_ed25519.pub"), encoding="utf-8") as _handle:
     KEY = _handle.read().strip()
 PRIVATE_KEY = (
@@ -40,6 +40,13 @@ PRIVATE_KEY = (
     "-----END OPENSSH PRIVATE KEY-----"
 )
 M = "selfhosted.dokku."
+CERTS = os.path.join(REPO, "tests", "double", "fixtures", "srv", "certs")
+with open(os.path.join(CERTS, "server.key"), encoding="utf-8") as _handle:
+    CANARY_KEY_LINE = _handle.read().splitlines()[1]  # a line of the certificate's private key
+CANARY_REGISTRY = "CanaryRegistry3e8a1f"
+CANARY_GIT_TOKEN = "CanaryGitToken9d4b7c"
+CANARY_HTTP_AUTH = "CanaryHttpAuth6f2e0a"
+CANARIES = CANARIES_BASE + (CANARY_KEY_LINE, CANARY_REGISTRY, CANARY_GIT_TOKEN, CANARY_HTTP_AUTH)
 
 # (label, module, args, the variable the message must name)
 BAD_INPUTS = [
@@ -127,6 +134,20 @@ BAD_ROLE_INPUTS = [
     ("letsencrypt email", {"dokku_letsencrypt_email": "not-an-email"}, "dokku_letsencrypt_email"),
     ("letsencrypt app", {"dokku_letsencrypt_apps": ["Bad_App"]}, "dokku_letsencrypt_apps[0].name"),
     ("network", {"dokku_global_networks": [{"name": "host"}]}, "dokku_global_networks"),
+    ("process type both disabled and skipped", "dokku_apps",
+     {"apps": [{"name": "web", "checks": {"disabled": ["web"], "skipped": ["web"]}}]}, "checks"),
+    ("buildpack that is no url", "dokku_apps", {"apps": [{"name": "web", "buildpacks": ["python"]}]}, "buildpacks"),
+    ("negative process count", "dokku_apps", {"apps": [{"name": "web", "scale": {"web": -1}}]}, "scale"),
+    ("key of another certificate", "dokku_certs",
+     {"app": "web", "cert_file": os.path.join(CERTS, "server.crt"), "key_file": os.path.join(CERTS, "other.key")},
+     "certificate"),
+    ("registry server with a scheme", "dokku_registry_login",
+     {"logins": [{"server": "https://ghcr.io", "username": "bot", "password": CANARY_REGISTRY}]}, "logins"),
+    ("git token with a space", "dokku_git_auth",
+     {"hosts": [{"host": "git.example.com", "username": "bot", "password": CANARY_GIT_TOKEN + " x"}]}, "hosts"),
+    ("http-auth user name with a colon", "dokku_apps",
+     {"apps": [{"name": "web", "http_auth": {"users": [{"username": "a:b", "password": CANARY_HTTP_AUTH}]}}]},
+     "http_auth"),
 ]
 
 
@@ -155,6 +176,20 @@ def tutorial_vars():
         "dokku_letsencrypt_apps": ["djangotutorial"],
         "dokku_letsencrypt_cron_job": True,
     }
+
+
+def canary_vars():
+    """The tutorial plus every other secret the collection handles: a certificate key, a registry
+    password, a git token and an http-auth password, each a canary searched for in the output."""
+    variables = tutorial_vars()
+    variables["dokku_apps_apps"].append({
+        "name": "shop",
+        "certificate": {"cert_file": os.path.join(CERTS, "server.crt"), "key_file": os.path.join(CERTS, "server.key")},
+        "http_auth": {"users": [{"username": "alice", "password": CANARY_HTTP_AUTH}]},
+    })
+    variables["dokku_global_registry_logins"] = [{"server": "ghcr.io", "username": "bot", "password": CANARY_REGISTRY}]
+    variables["dokku_global_git_auth"] = [{"host": "git.example.com", "username": "bot", "password": CANARY_GIT_TOKEN}]
+    return variables
 
 
 def write_playbook(host, name, variables, timeout=None):
@@ -327,13 +362,13 @@ def run_verbose_secrets(workdir):
     """The default console output at -vvv with --diff, first converge and re-run."""
     import subprocess  # pylint: disable=import-outside-toplevel
 
-    host = DokkuHost(os.path.join(workdir, "verbose"))
+    host = DokkuHost(os.path.join(workdir, "verbose"), plugins=("postgres", "letsencrypt", "http-auth"))
     env = host.ansible_env({"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default"})
     found = 0
     for name in ("first", "again"):
         proc = subprocess.run(
             [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-vvv"]
-            + write_playbook(host, name, tutorial_vars()),
+            + write_playbook(host, name, canary_vars()),
             capture_output=True, text=True, env=env, cwd=REPO, check=False,
         )
         if proc.returncode != 0:

@@ -25,6 +25,74 @@ options:
           - Explicit opt-in for O(apps[].state=absent).
         type: bool
         default: false
+      buildpacks:
+        description:
+          - The app's buildpacks, exactly and in this order (C(buildpacks:list)); V([]) clears them, so Dokku detects
+            the buildpack again. A short name C(heroku/python) stands for C(https://github.com/heroku/heroku-buildpack-python.git),
+            as Dokku stores it.
+          - Written with the fewest C(buildpacks:add), C(buildpacks:set --index), C(buildpacks:remove) or C(buildpacks:clear)
+            calls (C(buildpacks:set --replace), one call, when more are needed and Dokku is 0.38.22 or newer). Takes
+            effect at the next build.
+        type: list
+        elements: str
+      certificate:
+        description:
+          - A custom TLS certificate for the app (C(certs:add)), from files on the controller. It is written again
+            when the app's certificate, chain or key differs (compared by SHA-256 digest; the diff shows the certificate's
+            fingerprint). The key is checked against the certificate before anything is sent, travels to Dokku on
+            standard input inside a tar archive, and is never shown.
+          - Not together with O(apps[].letsencrypt=true), which manages the app's certificate itself. Omitted, the
+            app's certificate is left alone; only V(state=absent) removes it.
+        type: dict
+        suboptions:
+          cert:
+            description:
+              - The certificate as PEM text, instead of O(apps[].certificate.cert_file).
+            type: str
+          cert_file:
+            description:
+              - PEM file of the certificate (the server certificate first, then its chain) on the Ansible controller,
+                found like M(ansible.builtin.copy)'s C(src) (a role's C(files/), the playbook's directory); it may
+                be encrypted with Ansible Vault.
+            type: path
+          key:
+            description:
+              - The private key as PEM text, instead of O(apps[].certificate.key_file).
+            type: str
+          key_file:
+            description:
+              - PEM file of its private key on the controller (unencrypted PEM, or encrypted with Ansible Vault);
+                its content is never shown.
+            type: path
+          state:
+            description:
+              - V(absent) removes the app's certificate (C(certs:remove)); nothing else removes it.
+            type: str
+            default: present
+            choices:
+              - present
+              - absent
+      checks:
+        description:
+          - 'The app''s zero-downtime checks, exactly: the process types listed in O(apps[].checks.disabled) and
+            O(apps[].checks.skipped) are disabled or skipped, every other process type has its checks enabled (V({})
+            enables them all). A process type is in at most one list; C(_all_) stands alone, with the other list
+            empty.'
+        type: dict
+        suboptions:
+          disabled:
+            description:
+              - Process types whose zero-downtime checks are disabled (C(checks:disable)); V([_all_]) for every
+                process type.
+            type: list
+            elements: str
+            default: []
+          skipped:
+            description:
+              - Process types whose checks are skipped (C(checks:skip)); V([_all_]) for every process type.
+            type: list
+            elements: str
+            default: []
       config:
         description:
           - Config vars to set, C(KEY) to value, as in M(selfhosted.dokku.dokku_config). Values are sent on standard
@@ -95,6 +163,43 @@ options:
           - The app's domains, exactly (compared lower-cased).
         type: list
         elements: str
+      http_auth:
+        description:
+          - HTTP basic authentication in front of the app, with the dokku-http-auth plugin (install it with the
+            C(selfhosted.dokku.dokku_plugins) role first; a missing plugin fails the task, or warns in check mode).
+        type: dict
+        suboptions:
+          allowed_ips:
+            description:
+              - Addresses or CIDR blocks allowed without a password (C(http-auth:add-allowed-ip)), exactly; omitted,
+                they are left alone.
+            type: list
+            elements: str
+          enabled:
+            description:
+              - V(true) enables basic authentication (C(http-auth:enable)), V(false) disables it (C(http-auth:disable)).
+            type: bool
+            default: true
+          users:
+            description:
+              - 'The users, exactly: others are removed (C(http-auth:remove-user)), a user whose stored hash is
+                not of the given password is written again (C(http-auth:add-user)). Omitted, the users are left
+                alone.'
+              - 'The plugin takes the password on its command line: masked in the task''s output, but visible in
+                the host''s process list while the command runs.'
+            type: list
+            elements: dict
+            suboptions:
+              password:
+                description:
+                  - Password (not starting with C(-)).
+                type: str
+                required: true
+              username:
+                description:
+                  - 'User name: letters, digits, C(_), C(@), C(.) and C(-).'
+                type: str
+                required: true
       letsencrypt:
         description:
           - V(true) enables Let's Encrypt for the app (C(letsencrypt:enable)) when no certificate is active, V(false)
@@ -102,6 +207,21 @@ options:
             the certificate is left alone.
           - Enabling needs an e-mail address (global or the app's), a domain and an C(http) port mapping, as with
             M(selfhosted.dokku.dokku_letsencrypt).
+        type: bool
+      locked:
+        description:
+          - V(true) holds the app's deploy lock (C(apps:lock)), so no deploy runs until it is released; V(false)
+            releases it (C(apps:unlock)). Omitted, the lock is left alone.
+          - 'The lock is written after the app''s other settings and its deploy, so an entry can deploy and lock
+            in one run; an app locked on the host is unlocked only after the entry''s deploy, which the lock blocks:
+            unlock it in an earlier run.'
+        type: bool
+      maintenance:
+        description:
+          - 'V(true) puts the app in maintenance mode (C(maintenance:enable): nginx serves a maintenance page),
+            V(false) takes it out (C(maintenance:disable)). Omitted, left alone. Needs the dokku-maintenance plugin
+            (install it with the C(selfhosted.dokku.dokku_plugins) role; a missing plugin fails the task, or warns
+            in check mode).'
         type: bool
       name:
         description:
@@ -132,6 +252,15 @@ options:
             description:
               - Reservations per process type.
             type: dict
+      scale:
+        description:
+          - 'The exact number of processes per process type (C(ps:scale)), for example C(web: 2) and C(worker: 1);
+            process types of the app that are not listed are scaled to 0. Counts are whole numbers from 0; process
+            type names use letters, digits, C(_) and C(-).'
+          - 'Planned as M(selfhosted.dokku.dokku_ps) plans O(selfhosted.dokku.dokku_ps#module:scale): one C(ps:scale)
+            with the changed types; Dokku deploys them at once when the app runs, and C(--skip-deploy) keeps a stopped
+            or never deployed app as it is (its next deploy uses the counts).'
+        type: dict
       services:
         description:
           - Datastore services of the app, created (when missing) and linked.

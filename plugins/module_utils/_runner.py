@@ -214,7 +214,8 @@ class DokkuRunner(object):
         return self.module.run_command(
             self._with_timeout(self._argv(args, global_flags)),
             data=data,
-            binary_data=data is not None and data.endswith("\n"),
+            # bytes (a tar archive) go as they are; text gets no newline added when it ends in one
+            binary_data=isinstance(data, bytes) or (data is not None and data.endswith("\n")),
             check_rc=False,
             environ_update={"LC_ALL": "C", "LANG": "C"},
             expand_user_and_vars=False,

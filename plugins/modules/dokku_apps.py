@@ -82,6 +82,12 @@ notes:
     C(letsencrypt:active APP) per app (80 ms) when fewer apps are managed than that pays for;
     deploys - C(apps:report APP --format json) per app with a deploy block, and C(git ls-remote)
     for a ref that is not a full commit id."
+  - "Read paths of the other entry options, one read per app each (estimated costs): checks -
+    C(checks:report APP --format json); buildpacks - C(buildpacks:report APP --format json); scale -
+    C(ps:report APP --format json) and C(ps:scale APP --format json); locked - C(apps:report APP --format
+    json), shared with deploys; certificate - C(certs:report APP --format json) and the app's C(tls/)
+    files; http_auth - C(http-auth:report APP) and the app's C(htpasswd); maintenance -
+    C(maintenance:report APP --maintenance-enabled)."
   - The per-app reads run O(parallel_reads) at a time. The benchmark's double models each call on
     its own, so on a real host (where Dokku's reads share its CPUs) running them side by side gains
     less than the benchmark shows.
@@ -104,6 +110,8 @@ seealso:
   - module: selfhosted.dokku.dokku_service
   - module: selfhosted.dokku.dokku_service_link
   - module: selfhosted.dokku.dokku_letsencrypt
+  - module: selfhosted.dokku.dokku_certs
+  - module: selfhosted.dokku.dokku_ps
 """
 
 EXAMPLES = r"""
@@ -191,7 +199,7 @@ family_diff:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Converger, StateReader
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Converger, StateReader, no_log_paths
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     DokkuRunner,
     dokku_argument_spec,
@@ -200,9 +208,13 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
 )
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import Secrets, placeholders
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
-from ansible_collections.selfhosted.dokku.plugins.module_utils.families import entry_families, entry_spec, get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import (
+    entry_families,
+    entry_options,
+    entry_spec,
+    get,
+)
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import app_is_deployed
-from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import backup_secrets
 
 APPS = get("apps")
 SERVICES = get("services")
@@ -262,14 +274,25 @@ def shown_text(checked):
 
 
 def entry_secrets(checked):
-    """Passwords, custom_env values and deploy credentials: masked whatever their length."""
+    """The values of every no_log entry option but config (passwords, custom_env values, deploy
+    credentials, certificate keys...): masked whatever their length."""
     values = []
     for entry, _wanted in checked:
-        for service in entry["services"] or []:
-            values += [service["password"]] + list((service["custom_env"] or {}).values())
-            values += backup_secrets(service)
-        values.append((entry.get("deploy") or {}).get("auth_password"))
+        for path in no_log_paths(entry_options()):
+            if path != ("config",):
+                values += option_values(entry, path)
     return [value for value in values if value]
+
+
+def option_values(value, path):
+    """The leaves at ``path`` in an entry (lists of suboptions and dict values walked)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in option_values(item, path)]
+    if not path:
+        return [str(v) for v in value.values() if v is not None] if isinstance(value, dict) else [value]
+    return option_values(value.get(path[0]) if isinstance(value, dict) else None, path[1:])
 
 
 def prefetch(ctx, checked):

@@ -61,8 +61,8 @@ options:
   auth_password:
     description:
       - Password or access token for O(auth_username).
-      - Dokku only accepts it on the command line, so it is visible in the host's process list while
-        C(dokku git:auth) runs. It is masked in everything the module returns.
+      - It goes to C(dokku git:auth HOST USER) on standard input, never on the command line, and is masked
+        in everything the module returns.
     type: str
 extends_documentation_fragment:
   - selfhosted.dokku.dokku

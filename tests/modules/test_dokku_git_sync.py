@@ -122,10 +122,10 @@ def test_credentials_go_to_netrc_once_and_are_never_shown(web, source):
     args = {"app": "web", "repository": url, "ref": "main", "auth_username": "deploy", "auth_password": PASSWORD}
     check, real, _c2, _r2 = web.quartet(SYNC, args)
     assert real["commands"] == [
-        ["dokku", "git:auth", "git.example.com", "deploy", "********"],
+        ["dokku", "git:auth", "git.example.com", "deploy"],
         sync_cmd(url, sha_a),
     ]
-    assert web.writes("real") == [["git:auth", "git.example.com", "deploy", PASSWORD], sync_cmd(url, sha_a)[1:]]
+    assert web.writes("real") == [["git:auth", "git.example.com", "deploy"], sync_cmd(url, sha_a)[1:]]
     assert check["diff"]["after"]["auth"] == {"host": "git.example.com", "username": "deploy", "password": "******** (new)"}
     assert check["diff"]["before"]["auth"] == {"host": "git.example.com", "username": None, "password": None}
     with open(web.home(".netrc"), encoding="utf-8") as handle:
@@ -133,7 +133,7 @@ def test_credentials_go_to_netrc_once_and_are_never_shown(web, source):
 
     results, proc = web.run_tasks([{"module": SYNC, "args": dict(args, auth_password="An0ther-Token-Value"), "tag": "pw"}])
     assert results[0]["changed"] is True
-    assert results[0]["commands"] == [["dokku", "git:auth", "git.example.com", "deploy", "********"]]
+    assert results[0]["commands"] == [["dokku", "git:auth", "git.example.com", "deploy"]]
     assert results[0]["diff"]["before"]["auth"]["password"] == "********"
     for text in (json.dumps([check, real, results[0]]), proc.stdout, proc.stderr):
         assert PASSWORD not in text and "An0ther-Token-Value" not in text
@@ -150,11 +150,11 @@ def test_check_mode_predicts_a_deploy_when_only_the_new_credentials_could_read_t
     ])
     check, real = results
     assert check["changed"] is True and check["commit"] is None
-    assert check["commands"] == [["dokku", "git:auth", "git.example.com", "deploy", "********"],
+    assert check["commands"] == [["dokku", "git:auth", "git.example.com", "deploy"],
                                  ["dokku", "git:sync", "--build", "web", url, "main"]]
     assert "cannot resolve main before the new credentials are stored" in check["warnings"][0]
     assert real["failed"] is True and real["msg"].startswith("git ls-remote failed with exit code 128")
-    assert web.writes("check") == [] and web.writes("real") == [["git:auth", "git.example.com", "deploy", PASSWORD]]
+    assert web.writes("check") == [] and web.writes("real") == [["git:auth", "git.example.com", "deploy"]]
     assert PASSWORD not in json.dumps(results) + proc.stdout + proc.stderr
 
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 from gitrepo import Source  # pylint: disable=import-error
-from harness import DokkuHost
+from harness import DOUBLE, DokkuHost
 
 APPS = "selfhosted.dokku.dokku_apps"
 M = "selfhosted.dokku.%s"
@@ -66,6 +66,14 @@ CASES = [
       ("dokku_resource", {"app": "web", "limits": {"_default_": {"memory": "512m"}}})],
      {"name": "web", "storage": [{"name": "web-data", "container_dir": "/data", "chown": "heroku"}],
       "docker_options": {"deploy": ['--label "a=b c"']}, "resources": {"limits": {"_default_": {"memory": "512m"}}}}),
+    ("a custom certificate", [["domains:set-global", "example.com"], ["apps:create", "web"]],
+     [("dokku_certs", {"app": "web", "cert_file": DOUBLE + "/fixtures/srv/certs/server.crt",
+                       "key_file": DOUBLE + "/fixtures/srv/certs/server.key"})],
+     {"name": "web", "certificate": {"cert_file": DOUBLE + "/fixtures/srv/certs/server.crt",
+                                     "key_file": DOUBLE + "/fixtures/srv/certs/server.key"}}),
+    ("an exact scale", [["apps:create", "web"], ["ps:scale", "--skip-deploy", "web", "clock=1"]],
+     [("dokku_ps", {"app": "web", "scale": {"web": 2, "worker": 1}})],
+     {"name": "web", "scale": {"web": 2, "worker": 1}}),
     ("an image deploy", [["apps:create", "web"]],
      [("dokku_git_image", {"app": "web", "image": "nginx:1.27"})],
      {"name": "web", "deploy": {"image": "nginx:1.27"}}),
@@ -114,6 +122,10 @@ def test_single_modules_and_dokku_apps_issue_the_same_commands(tmp_path, label, 
                     continue
                 theirs = bulk["family_diff"][scope][family]
                 values = dict((side, sides[side]) for side in ("before", "after"))  # the commands are compared above
+                if family == "ps":  # dokku_ps's scale is the scale option of a dokku_apps entry
+                    family, values = "scale", dict((side, {"scale": value["ps"].get("scale")})
+                                                   for side, value in values.items())
+                    theirs = bulk["family_diff"][scope][family]
                 assert subset(relative(values, single_host), relative(theirs, bulk_host)), (label, scope, family)
 
 

@@ -16,23 +16,33 @@ __metaclass__ = type
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import argument_spec
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.apps import AppsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.buildpacks import BuildpacksFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.certs import CertsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.checks import ChecksFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.config import ConfigFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.deploy import DeployFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.docker_options import DockerOptionsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.git_auth import GitAuthFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.http_auth import HttpAuthFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.lock import LockFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.maintenance import MaintenanceFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.network import NetworkFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.registry_login import RegistryLoginFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.resource import ResourceFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scale import ScaleFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
 
-# The order an app's writes run in: the app, its config, domains, ports, storage, docker options and
-# resources (all before a deploy uses them), services and links, its deploy, its certificate;
-# host-level families after them (network is host-level: it has no entry options).
+# The order an app's writes run in: the app, its config, domains, ports, storage, docker options
+# and resources, checks, buildpacks and scale (all before a deploy uses them), services and links,
+# its deploy, its certificates, http-auth and maintenance, its deploy lock last; host-level
+# families after them (network is host-level: it has no entry options).
 FAMILIES = (
     AppsFamily(),
     ConfigFamily(),
@@ -41,12 +51,21 @@ FAMILIES = (
     StorageFamily(),
     DockerOptionsFamily(),
     ResourceFamily(),
-    NetworkFamily(),
+    ChecksFamily(),
+    BuildpacksFamily(),
+    ScaleFamily(),
     ServicesFamily(),
     DeployFamily(),
+    CertsFamily(),
     LetsencryptFamily(),
+    HttpAuthFamily(),
+    MaintenanceFamily(),
+    LockFamily(),
+    NetworkFamily(),
     SshKeysFamily(),
     PluginsFamily(),
+    RegistryLoginFamily(),
+    GitAuthFamily(),
     PsFamily(),
 )
 REGISTRY = dict((family.name, family) for family in FAMILIES)

@@ -118,15 +118,17 @@ def image_in_place(ctx, app, source):
     return repository_image or deployed
 
 
-def netrc_entry(ctx, host):
-    """``(login, password)`` of ``host`` in Dokku's ``.netrc`` (as ``dokku git:auth`` writes it), or None."""
+def netrc_entries(ctx, strict=True):
+    """``{machine: (login, password)}`` of Dokku's ``.netrc`` (as ``dokku git:auth`` writes it)."""
     path = os.path.join(dokku_root(), ".netrc")
     if not os.path.exists(path):
-        return None
+        return {}
     try:
         with open(path) as handle:
             tokens = handle.read().split()
     except OSError as exc:
+        if not strict:
+            return {}
         ctx.runner.fail("cannot read %s to compare the credentials: %s (run the task with become=true)"
                         % (path, exc.strerror))
     entries = {}
@@ -137,7 +139,23 @@ def netrc_entry(ctx, host):
             entries[machine] = ["", ""]
         elif machine is not None and key in ("login", "password"):
             entries[machine][key == "password"] = value
-    return tuple(entries[host]) if host in entries else None
+    return dict((machine, tuple(entry)) for machine, entry in entries.items())
+
+
+def netrc_entry(ctx, host):
+    """``(login, password)`` of ``host`` in Dokku's ``.netrc``, or None."""
+    return netrc_entries(ctx).get(host)
+
+
+def git_auth_write(plan, host, username, password=None):
+    """``git:auth HOST USER`` with the password on standard input (Dokku 0.38 reads it there when it is
+    not on the command line, so it never shows in the host's process list); ``git:auth HOST`` removes
+    the host's entry.  The one home of the write, for deploys and host-level credentials."""
+    if username is None:
+        plan.write(["git:auth", host])
+        return
+    plan.secrets.append(password)
+    plan.write(["git:auth", host, username], data=password + "\n")
 
 
 def pick_commit(ls_remote_output, ref):
@@ -273,7 +291,7 @@ class DeployFamily(Family):
             before["auth"] = dict(host=host, username=stored[0] if stored else None, password=MASK if stored else None)
             after["auth"] = dict(host=host, username=username, password=MASK + (" (new)" if changed else ""))
             if changed:
-                plan.write(["git:auth", host, username, password])
+                git_auth_write(plan, host, username, password)
         after["commit"] = current["commit"]
         if current.get("deferred") or (deployed_url, deployed_commit) != (url, after["commit"]):
             plan.write(["git:sync", "--build", scope, url, after["commit"] or ref])

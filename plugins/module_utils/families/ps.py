@@ -50,6 +50,52 @@ def normalise_scale(scale):
     return result
 
 
+def scale_read(app):
+    return Read(["ps:scale", app, "--format", "json"])
+
+
+def read_ps(ctx, app, with_scale):
+    """``ps:report`` (and, ``with_scale``, ``ps:scale``) of an app as a dict; an empty, undeployed app
+    (after the missing-app answer: a failure, or a warning in check mode) when it does not exist."""
+    report = ctx.json(report_read(app))
+    if report is None:
+        ctx.runner.missing_app(app)
+        return dict(deployed=False, running="false", can_scale=True, restart_policy="", scale={})
+    state = dict(
+        deployed=report.get("deployed") == "true",
+        running=report.get("running", "false"),
+        can_scale=report.get("can-scale") != "false",
+        restart_policy=report.get("restart-policy", ""),
+        scale={},
+    )
+    if with_scale:
+        rows = ctx.json(scale_read(app)) or []  # empty or null: no formation
+        state["scale"] = dict((row["process_type"], int(row["quantity"])) for row in rows)
+    return state
+
+
+def plan_scale(plan, app, wanted, current, skip_deploy):
+    """The one ``ps:scale`` that makes the formation exactly ``wanted`` (unlisted types to 0).
+
+    Adds the write (with ``--skip-deploy`` when asked) to ``plan``, or an error when the app's
+    ``app.json`` owns its formation; returns the formation after it.
+    """
+    scale = current["scale"]
+    changes = dict(
+        (proc, wanted.get(proc, 0))
+        for proc in set(scale) | set(wanted)
+        if wanted.get(proc, 0) != scale.get(proc, 0)
+    )
+    result = dict(scale)
+    result.update(changes)
+    if changes:
+        if not current["can_scale"]:
+            plan.error = "app %s has a formation in its app.json, so Dokku refuses to scale it by hand" % app
+        plan.write(["ps:scale"] + (["--skip-deploy"] if skip_deploy else []) + [app]
+                   + ["%s=%d" % item for item in sorted(changes.items())])
+    return result
+
+
 def state_name(running):
     return "started" if running == "true" else "stopped" if running == "false" else running
 
@@ -73,20 +119,7 @@ class PsFamily(Family):
 
     def read(self, ctx, scope, desired):
         """ps:report (and ps:scale) as a dict; an empty, undeployed app in check mode when it is missing."""
-        report = ctx.json(report_read(scope))
-        if report is None:
-            ctx.runner.missing_app(scope)
-            return dict(deployed=False, running="false", can_scale=True, restart_policy="", scale={})
-        state = dict(
-            deployed=report.get("deployed") == "true",
-            running=report.get("running", "false"),
-            can_scale=report.get("can-scale") != "false",
-            restart_policy=report.get("restart-policy", ""),
-            scale={},
-        )
-        if desired.get("scale") is not None:
-            rows = ctx.json(Read(["ps:scale", scope, "--format", "json"])) or []  # empty or null: no formation
-            state["scale"] = dict((row["process_type"], int(row["quantity"])) for row in rows)
+        state = read_ps(ctx, scope, desired.get("scale") is not None)
         if desired.get("state") not in (None, "stopped") and not state["deployed"]:
             ctx.runner.missing(NOT_DEPLOYED % (scope, desired["state"]))
         return state
@@ -102,20 +135,9 @@ class PsFamily(Family):
                 plan.write(["ps:set", scope, "restart-policy"] + ([policy] if policy else []))
         scale = current["scale"]
         if wanted_scale is not None:
-            changes = dict(
-                (proc, wanted_scale.get(proc, 0))
-                for proc in set(scale) | set(wanted_scale)
-                if wanted_scale.get(proc, 0) != scale.get(proc, 0)
-            )
-            scale = dict(scale)
-            scale.update(changes)
+            skip_deploy = state in SKIP_DEPLOY_STATES or running != "true"
+            scale = plan_scale(plan, scope, wanted_scale, current, skip_deploy)
             before["scale"], after["scale"] = current["scale"], scale
-            if changes:
-                if not current["can_scale"]:
-                    plan.error = "app %s has a formation in its app.json, so Dokku refuses to scale it by hand" % scope
-                skip_deploy = state in SKIP_DEPLOY_STATES or running != "true"
-                plan.write(["ps:scale"] + (["--skip-deploy"] if skip_deploy else []) + [scope]
-                           + ["%s=%d" % item for item in sorted(changes.items())])
         plan.action = None
         if state in ("restarted", "rebuilt"):
             # an action, not a state: kept out of the value (a drift check has nothing to compare)

@@ -16,6 +16,9 @@ from .core import Ctx, remove_path, write_file, write_plugin
 KNOWN_PLUGINS = {
     "postgres": ("1.48.0", "dokku postgres service plugin"),
     "letsencrypt": ("0.25.1", "Automated installation of let's encrypt TLS certificates"),
+    # community plugins whose commands the double reconstructs (families/community.py)
+    "http-auth": ("0.10.0", "HTTP authentication for apps"),
+    "maintenance": ("0.10.1", "Maintenance mode for apps"),
 }
 
 

@@ -40,6 +40,7 @@ from ..core import (
     prop_get,
     prop_set,
     read_lines,
+    reads_stdin,
     remove_path,
     trigger,
     verify_app,
@@ -365,9 +366,16 @@ def _write_netrc(ctx, entries):
 
 
 @command("git:auth", kind="write")
+@reads_stdin(lambda args: len(args) == 2)
 def cmd_auth(ctx, args):
-    """``git:auth HOST [USER PASS]``: set (or, without USER, remove) the host's netrc entry."""
+    """``git:auth HOST [USER [PASS]]``: set (or, without USER, remove) the host's netrc entry.
+
+    Without PASS, Dokku 0.38 reads it from stdin when stdin is a pipe (``IFS= read -r``: the first
+    line, or everything before EOF); reconstructed from its source, no transcript covers git:auth.
+    """
     host, user, password = _arg(args, 0), _arg(args, 1), _arg(args, 2)
+    if user and not password and ctx.stdin_is_pipe and ctx.stdin_data:
+        password = ctx.stdin_data.split("\n", 1)[0]
     if not host:
         ctx.fail("Please supply a git host")
     if user and not password:

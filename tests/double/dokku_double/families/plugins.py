@@ -63,6 +63,8 @@ CATALOGUE = {
     "dokku-mysql": ("1.45.0", "dokku mysql service plugin"),
     "dokku-mariadb": ("1.43.0", "dokku mariadb service plugin"),
     "dokku-mongo": ("1.47.0", "dokku mongo service plugin"),
+    "dokku-http-auth": KNOWN_PLUGINS["http-auth"],
+    "dokku-maintenance": KNOWN_PLUGINS["maintenance"],
 }
 CATALOGUE_URL_RE = re.compile(
     r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)dokku/([a-z-]+?)(?:\.git)?$"

@@ -36,6 +36,7 @@ from ..core import (
     prop_set,
     read_lines,
     remove_path,
+    trigger,
     verify_app,
     write_file,
     write_lines,
@@ -304,6 +305,12 @@ def formations(ctx, app):
 
 def _save_formations(ctx, app, counts):
     write_lines(_scale_path(ctx, app), ["%s=%d" % item for item in sorted(counts.items())])
+
+
+@trigger("post-create")
+def _default_formation(ctx, app):
+    """The ps plugin's post-create trigger: a new app has the formation web=1 (proxy-ps.json step 36)."""
+    _save_formations(ctx, app, {"web": 1})
 
 
 def add_process_types(ctx, app, process_types):
