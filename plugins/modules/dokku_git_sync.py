@@ -136,7 +136,17 @@ family_diff:
       value C(before) and C(after). Secret values appear only as markers.
   returned: always
   type: dict
-  sample: {"app:web": {"deploy": {"before": {"deploy": {"repository": null, "commit": null}}, "after": {"deploy": {"repository": "https://github.com/example/app.git", "commit": "8a75467f3747781bf96990434a28a814bb14a31e"}}}}}
+  sample:
+    app:web:
+      deploy:
+        before:
+          deploy:
+            repository: null
+            commit: null
+        after:
+          deploy:
+            repository: https://github.com/example/app.git
+            commit: 8a75467f3747781bf96990434a28a814bb14a31e
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -158,7 +158,25 @@ family_diff:
       value C(before) and C(after). Secret values appear only as markers.
   returned: always
   type: dict
-  sample: {"global": {"plugins": {"before": {"plugins": {"postgres": {"name": "postgres", "state": "absent", "enabled": false, "committish": "", "source_url": ""}}}, "after": {"plugins": {"postgres": {"name": "postgres", "state": "present", "enabled": true, "committish": "1.48.0", "source_url": "https://github.com/dokku/dokku-postgres.git"}}}}}}
+  sample:
+    global:
+      plugins:
+        before:
+          plugins:
+            postgres:
+              name: postgres
+              state: absent
+              enabled: false
+              committish: ''
+              source_url: ''
+        after:
+          plugins:
+            postgres:
+              name: postgres
+              state: present
+              enabled: true
+              committish: 1.48.0
+              source_url: https://github.com/dokku/dokku-postgres.git
 """
 
 from ansible.module_utils.basic import AnsibleModule

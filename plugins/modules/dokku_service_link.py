@@ -124,7 +124,19 @@ family_diff:
       value C(before) and C(after). Secret values appear only as markers.
   returned: always
   type: dict
-  sample: {"app:web": {"services": {"before": {"services": {"postgres": {"db": {"linked": false}}}}, "after": {"services": {"postgres": {"db": {"linked": true}}}}}}}
+  sample:
+    app:web:
+      services:
+        before:
+          services:
+            postgres:
+              db:
+                linked: false
+        after:
+          services:
+            postgres:
+              db:
+                linked: true
 """
 
 from ansible.module_utils.basic import AnsibleModule
