@@ -84,12 +84,19 @@ def _sed_delete(ctx, path, domain):
     write_lines(path, [line for line in read_lines(path) if not pattern.fullmatch(line)])
 
 
-def _enable_vhosts(ctx, app):
-    """``domains_enable`` when vhosts are disabled: the defaults replace the file."""
+def _enable_vhosts(ctx, app, no_restart=False):
+    """``domains_enable`` when vhosts are disabled: the defaults replace the file, NO_VHOST=0.
+
+    With ``--no-restart`` (what domains:add and domains:set pass) ``enable_app_vhost`` also fires
+    ``post-domains-update APP enable``, so nginx is rebuilt once more before the add/set trigger
+    (reconstructed from Dokku's source: plugins/domains/functions; no transcript shows it).
+    """
     defaults = vhosts.default_app_domains(ctx, app)
     if defaults:
         vhosts.set_app_vhosts(ctx, app, defaults)
     vhosts.set_no_vhost(ctx, app, "0")
+    if no_restart:
+        _post_domains_update(ctx, app, "enable")
 
 
 def _post_domains_update(ctx, app, action):
@@ -117,7 +124,7 @@ def cmd_add(ctx, args):
             write_lines(path, current + [domain])
             ctx.info1("Added %s to %s" % (domain, app))
     if not vhosts.app_vhost_enabled(ctx, app):
-        _enable_vhosts(ctx, app)
+        _enable_vhosts(ctx, app, no_restart=True)
     _post_domains_update(ctx, app, "add")
 
 
@@ -130,7 +137,7 @@ def cmd_set(ctx, args):
     vhosts.set_app_vhosts(ctx, app, domains)
     ctx.info1("Set %s for %s" % (" ".join(domains), app))
     if not vhosts.app_vhost_enabled(ctx, app):
-        _enable_vhosts(ctx, app)
+        _enable_vhosts(ctx, app, no_restart=True)
     _post_domains_update(ctx, app, "set")
 
 

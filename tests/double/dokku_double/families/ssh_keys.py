@@ -24,10 +24,11 @@ SSH_USER = "dokku"
 ALLOWED_KEYS = "no-agent-forwarding,no-user-rc,no-X11-forwarding,no-port-forwarding"
 # sshcommand's list reads lines with this shape (its sed expression)
 LINE_RE = re.compile(
-    r'^command="FINGERPRINT=(\S+) NAME=\\"(\S+)\\" `cat \S+` \$SSH_ORIGINAL_COMMAND",(\S+) (.+)$'
+    r'^command="FINGERPRINT=(\S+) NAME=\\"(.*)\\" `cat \S+` \$SSH_ORIGINAL_COMMAND",(\S+) (.+)$'
 )
-# names whose grep/sed behaviour the double models: "." is the only regex character allowed
-SUPPORTED_NAME_RE = re.compile(r'^[^\s"\'`$\\/\[\]*^]+$')
+# GNU basic regular expressions: what a backslash pair means (anything else it escapes is literal)
+_BRE_ESCAPES = {"(": "(", ")": ")", "{": "{", "}": "}", "|": "|", "+": "+", "?": "?", "<": r"\b", ">": r"\b",
+                "w": r"\w", "W": r"\W", "s": r"\s", "S": r"\S"}
 
 # ssh-keygen knows these names too (certificates, DSA, signature-only and short names)
 UNMODELLED_TYPES = frozenset(
@@ -200,12 +201,46 @@ def keys_path(ctx):
     return ctx.home(".ssh", "authorized_keys")
 
 
-def name_pattern(ctx, name):
-    """The plugin's grep/sed pattern for ``NAME=\\"name\\"`` ("." matches any character)."""
-    if not SUPPORTED_NAME_RE.match(name):
-        not_implemented(ctx, "ssh key names with blanks, quotes or regex characters other than '.'")
-    body = "".join("." if char == "." else re.escape(char) for char in name)
-    return re.compile(r'NAME=\\"%s\\"' % body)
+def bre(pattern):
+    """A GNU basic regular expression (what grep and sed read) as a Python one; None when grep
+    and sed would refuse it (an unmatched ``[`` or ``\\(``, a trailing backslash)."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            if i + 1 >= len(pattern):
+                return None
+            nxt = pattern[i + 1]
+            out.append(_BRE_ESCAPES.get(nxt, re.escape(nxt)))
+            i += 2
+            continue
+        if char == "[":
+            end = i + 1 + (pattern[i + 1:i + 2] == "^")
+            end += pattern[end:end + 1] == "]"
+            end = pattern.find("]", end)
+            if end < 0:
+                return None
+            body = pattern[i + 1:end]
+            negate = body.startswith("^")
+            body = body[1:] if negate else body
+            out.append("[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = end + 1
+            continue
+        if char == "*" and out and out[-1] not in ("(", "|"):
+            out.append("*")
+        else:
+            out.append("." if char == "." else re.escape(char))
+        i += 1
+    try:
+        return re.compile("".join(out))
+    except re.error:
+        return None
+
+
+def name_pattern(name):
+    """sshcommand's grep/sed pattern ``NAME=\\"name\\"`` (the name read as a basic regex), or None
+    when grep and sed refuse it."""
+    return bre('NAME=\\\\"%s\\\\"' % name)
 
 
 def verify_key_file(ctx):
@@ -268,7 +303,8 @@ def cmd_add(ctx, args):
     if not name:
         _sshcommand_error(ctx, "Usage: sshcommand acl-add <USER> <NAME> <KEY_FILE> ")
     text = read_file(keys_path(ctx), "")
-    if name_pattern(ctx, name).search(text):
+    pattern = name_pattern(name)  # grep's error for an invalid pattern is ignored (`|| true`)
+    if pattern is not None and pattern.search(text):
         _sshcommand_error(ctx, "Duplicate ssh key name")
     if "FINGERPRINT=%s " % fingerprint in text:
         _sshcommand_error(ctx, "Duplicate ssh public key specified")
@@ -278,6 +314,13 @@ def cmd_add(ctx, args):
     _write_keys(ctx, text + line + "\n")
     ctx.out(fingerprint)
     verify_key_file(ctx)
+
+
+def _sed_error(ctx, what, value):
+    """sed refusing the expression sshcommand built (reconstructed: GNU sed's wording, the
+    character position approximated), then Dokku's ``sshcommand returned an error 1``."""
+    ctx.err("sed: -e expression #1, char %d: %s" % (len(value) + 12, what))
+    ctx.fail("sshcommand returned an error 1")
 
 
 def _sshcommand_error(ctx, message):
@@ -295,11 +338,19 @@ def cmd_remove(ctx, args):
         ctx.fail("A name is required to remove a key, ie: dokku ssh-keys:remove <name>")
     if args[0] == "--fingerprint":
         fingerprint = args[1] if len(args) > 1 else ""
-        if not fingerprint or "/" in fingerprint:
-            not_implemented(ctx, "ssh-keys:remove --fingerprint without a value or with a '/' in it")
-        doomed = re.compile(re.escape('"FINGERPRINT=%s ' % fingerprint))
+        if not fingerprint:
+            ctx.fail("A fingerprint is required to remove a key, ie: dokku ssh-keys:remove --fingerprint FINGERPRINT")
+        if "#" in fingerprint:
+            _sed_error(ctx, "unknown command: `%s'" % fingerprint.split("#", 1)[1][:1], fingerprint)
+        doomed = bre('"FINGERPRINT=%s ' % fingerprint)
     else:
-        doomed = re.compile(" " + name_pattern(ctx, args[0]).pattern + " ")
+        # sed --in-place "/ NAME=\\"$NAME\\" /d": a '/' in the name ends the address early
+        if "/" in args[0]:
+            _sed_error(ctx, "unknown command: `%s'" % (args[0].split("/", 1)[1][:1] or "\\"), args[0])
+        pattern = name_pattern(args[0])
+        doomed = re.compile(" " + pattern.pattern + " ") if pattern is not None else None
+    if doomed is None:
+        _sed_error(ctx, "unterminated address regex", args[-1])
     kept = [line for line in text.split("\n")[:-1] if not doomed.search(line)]
     _write_keys(ctx, "".join(line + "\n" for line in kept))
 
@@ -347,8 +398,10 @@ def cmd_list(ctx, args):
     lines = [
         '%s NAME="%s" SSHCOMMAND_ALLOWED_KEYS="%s"' % (fingerprint, key_name, options)
         for fingerprint, key_name, options, _key in entries
-        if not name or key_name == name
     ]
+    if name:  # grep "NAME=\"$NAME\"": the name is a basic regex (an invalid one matches nothing)
+        pattern = bre('NAME="%s"' % name)
+        lines = [line for line in lines if pattern is not None and pattern.search(line)]
     if not lines:
         raise DokkuExit(1)  # grep found nothing
     for line in lines:
