@@ -120,12 +120,11 @@ def test_single_modules_and_dokku_apps_issue_the_same_commands(tmp_path, label, 
             for family, sides in families.items():
                 if scope == "global" or family in ("apps", "config"):
                     continue
-                theirs = bulk["family_diff"][scope][family]
                 values = dict((side, sides[side]) for side in ("before", "after"))  # the commands are compared above
                 if family == "ps":  # dokku_ps's scale is the scale option of a dokku_apps entry
                     family, values = "scale", dict((side, {"scale": value["ps"].get("scale")})
                                                    for side, value in values.items())
-                    theirs = bulk["family_diff"][scope][family]
+                theirs = bulk["family_diff"][scope][family]
                 assert subset(relative(values, single_host), relative(theirs, bulk_host)), (label, scope, family)
 
 
