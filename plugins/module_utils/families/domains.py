@@ -273,7 +273,7 @@ class DomainsFamily(Family):
     def export(self, facts, scope, out):
         if scope is None:
             return {"dokku_global_domains": list(facts["global_domains"])} if facts.get("global_domains") else {}
-        entry = {"domains": sorted(facts.get("domains", []))}
         if not facts.get("vhosts_enabled", True):
-            entry["vhosts_enabled"] = False
-        return entry
+            # vhosts disabled leaves no domains in Dokku, and an entry may not list both
+            return {"vhosts_enabled": False}
+        return {"domains": sorted(facts.get("domains", []))}
