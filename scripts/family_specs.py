@@ -8,12 +8,15 @@ The options of a ``dokku_apps`` entry are declared once, by the families
   (the module's argument spec is built from the same declarations at run time);
 * the ``dokku_apps_apps`` option of ``roles/dokku_apps/meta/argument_specs.yml``, the variable
   the role passes to the module whole;
+* the resource ``type`` enum of ``docs/drift-report.schema.json``: every type a family's
+  ``classify`` returns (``resource_types``), plus the callback's own ``task`` and ``other``;
 * ``roles/*/README.md`` again (``scripts/role_docs.py``), since a role spec changed.
 
 ``python scripts/family_specs.py`` rewrites them; ``--check`` fails when one is out of date.
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -23,11 +26,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "output", "collections"))
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import (  # noqa: E402  pylint: disable=wrong-import-position
+    FAMILIES,
     entry_options,
 )
 
 FRAGMENT = os.path.join(ROOT, "plugins", "doc_fragments", "app_entry.py")
 ROLE_SPEC = os.path.join(ROOT, "roles", "dokku_apps", "meta", "argument_specs.yml")
+SCHEMA = os.path.join(ROOT, "docs", "drift-report.schema.json")
+# the drift callback's own resource types: a task that failed or was skipped, a value it could not place
+CALLBACK_TYPES = ("task", "other")
+ENUM_RE = re.compile(r'("resource": \{.*?"type": \{\s*"enum": )\[[^\]]*\]', re.S)
 DOC_KEYS = ("description", "type", "elements", "required", "default", "choices", "no_log", "suboptions")
 APPS_DESCRIPTION = ["The apps, each at most once (the schema of the role variable C(dokku_apps_apps))."]
 
@@ -101,10 +109,36 @@ def role_spec_text():
     return "---\n" + dump(spec)
 
 
+def resource_types():
+    types = []
+    for family in FAMILIES:
+        types += [kind for kind in family.resource_types if kind not in types]
+    return types + [kind for kind in CALLBACK_TYPES if kind not in types]
+
+
+def schema_text():
+    with open(SCHEMA, encoding="utf-8") as handle:
+        text = handle.read()
+    indent = " " * 19
+    lines, line = [], ""
+    for kind in resource_types():
+        item = '"%s", ' % kind
+        if line and len(indent + line + item) > 110:
+            lines.append(line.rstrip())
+            line = ""
+        line += item
+    lines.append(line.rstrip(", "))
+    enum = "[" + ("\n" + indent).join(lines) + "]"
+    text, count = ENUM_RE.subn(lambda match: match.group(1) + enum, text, count=1)
+    if count != 1:
+        raise ValueError("no resource type enum in %s" % SCHEMA)
+    return text
+
+
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
-    for path, text in ((FRAGMENT, fragment_text()), (ROLE_SPEC, role_spec_text())):
+    for path, text in ((FRAGMENT, fragment_text()), (ROLE_SPEC, role_spec_text()), (SCHEMA, schema_text())):
         current = open(path, encoding="utf-8").read() if os.path.exists(path) else None
         if current == text:
             continue

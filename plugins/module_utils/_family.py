@@ -113,6 +113,12 @@ class Family(object):
     entry_options = {}
     # the drift report's resource type of the family's fields (see classify)
     resource_type = None
+    # every resource type classify can return (the drift report schema's enum is their union)
+    extra_resource_types = ()
+
+    @property
+    def resource_types(self):
+        return (self.resource_type or self.name,) + tuple(self.extra_resource_types)
 
     def desired(self, entry):
         """The desired state of one scope from a ``dokku_apps`` entry, or None when not managed."""

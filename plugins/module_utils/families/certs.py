@@ -101,6 +101,7 @@ class CertsFamily(Family):
     """Desired: ``{state: present, cert, key, summary}`` or ``{state: absent}``."""
 
     name = "certs"
+    resource_type = "certificate"
     entry_options = dict(
         certificate=dict(
             type="dict", options=CERT_OPTIONS,

@@ -143,6 +143,7 @@ class ConfigPlan(object):
 
 class ConfigFamily(Family):
     name = "config"
+    resource_type = "config_key"
     scopes = ("app", "global")
     entry_options = dict(
         config=dict(

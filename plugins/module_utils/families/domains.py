@@ -181,6 +181,7 @@ def read_flag(ctx, app, flag):
 
 class DomainsFamily(Family):
     name = "domains"
+    extra_resource_types = ("global_domains",)
     scopes = ("app", "global")
     entry_options = dict(
         domains=dict(type="list", elements="str", description="The app's domains, exactly (compared lower-cased)."),

@@ -165,6 +165,7 @@ def no_email_message(app):
 
 class LetsencryptFamily(Family):
     name = "letsencrypt"
+    extra_resource_types = ("letsencrypt_cron",)
     scopes = ("app", "global")
     entry_options = dict(
         letsencrypt=dict(

@@ -736,6 +736,8 @@ class ServicesFamily(Family):
     """Services are host-wide; an app's entry names the services it uses and links."""
 
     name = "services"
+    resource_type = "service"
+    extra_resource_types = ("link",)
     scopes = ("app", "global")
     entry_options = dict(
         services=dict(type="list", elements="dict", options=SERVICE_OPTIONS,

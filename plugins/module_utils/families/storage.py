@@ -481,6 +481,8 @@ class StorageFamily(Family):
     """Desired: ``{mounts: [...], mode: exact|present|absent, destroy: bool}``."""
 
     name = "storage"
+    resource_type = "storage_mount"
+    extra_resource_types = ("storage_entry", "storage_directory")
     entry_options = dict(
         storage=dict(
             type="list", elements="dict", options=MOUNT_OPTIONS,

@@ -38,3 +38,20 @@ def test_read_costs_follow_the_latency_model_of_the_double():
     aliases = {"letsencrypt:list:per_app": "letsencrypt:list:all_apps_per_app"}
     for read, cost in COST_MS.items():
         assert model[aliases.get(read, read)] == cost, read
+
+
+def test_every_resource_type_a_family_classifies_with_is_declared_and_in_the_schema():
+    import inspect
+    import re
+
+    from ansible_collections.selfhosted.dokku.plugins.module_utils.families import FAMILIES
+
+    with open(os.path.join(ROOT, "docs", "drift-report.schema.json"), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    enum = schema["$defs"]["resource"]["properties"]["type"]["enum"]
+    for family in FAMILIES:
+        source = inspect.getsource(type(family).classify)
+        for kind in re.findall(r'"type": "([a-z_]+)"', source):
+            assert kind in family.resource_types, (family.name, kind)
+        for kind in family.resource_types:
+            assert kind in enum, (family.name, kind)
