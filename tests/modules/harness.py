@@ -191,3 +191,11 @@ class DokkuHost:
             assert again["diff"]["before"] == again["diff"]["after"], again["diff"]
         assert self.writes("check-again") == [] and self.writes("real-again") == []
         return results
+
+
+def validate_drift_report(report):
+    """The drift report against docs/drift-report.schema.json (every resource type a finding carries)."""
+    import jsonschema  # pylint: disable=import-outside-toplevel
+
+    with open(os.path.join(REPO, "docs", "drift-report.schema.json"), encoding="utf-8") as handle:
+        jsonschema.validate(report, json.load(handle))

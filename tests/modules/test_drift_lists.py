@@ -11,7 +11,7 @@ import os
 
 import yaml
 
-from harness import DOUBLE, DokkuHost
+from harness import DOUBLE, DokkuHost, validate_drift_report
 from test_drift import INVENTORY_VARS, Fleet
 
 CERTS = os.path.join(DOUBLE, "fixtures", "srv", "certs")
@@ -68,6 +68,7 @@ def test_one_finding_per_list_family_changed_by_hand(tmp_path):
         rc, out, err = fleet.host.dokku(*args)
         assert rc == 0, (args, out, err)
     report, proc = fleet.drift()
+    validate_drift_report(report)
     findings = report["hosts"]["domain.com"]["findings"]
     found = sorted((f["resource"]["type"], f["field"]) for f in findings)
     assert found == sorted((resource["type"], field) for _args, resource, field in HAND_CHANGES), findings

@@ -9,7 +9,7 @@ import sys
 import yaml
 from ansible_collections.selfhosted.dokku.plugins.filter.dokku_inventory import dokku_inventory
 
-from harness import REPO
+from harness import REPO, validate_drift_report
 
 INVENTORY_VARS = {
     "ansible_connection": "local",
@@ -63,6 +63,7 @@ def test_one_hand_change_per_family_is_one_finding_each(bare_host):
     assert host.writes("drift") == []
     with open(os.path.join(reports, "latest.json"), encoding="utf-8") as handle:
         report = json.load(handle)
+    validate_drift_report(report)
     findings = report["hosts"]["domain.com"]["findings"]
     got = sorted((f["resource"]["type"], f["resource"].get("name"), f["field"], f["expected"], f["actual"])
                  for f in findings)

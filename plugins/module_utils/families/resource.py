@@ -138,6 +138,8 @@ def read_resources(ctx, app):
 
 class ResourceFamily(Family):
     name = "resource"
+    resource_type = "resource_limit"
+    extra_resource_types = ("resource_reservation",)
     entry_options = dict(
         resources=dict(
             type="dict",

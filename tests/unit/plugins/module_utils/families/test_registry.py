@@ -51,7 +51,7 @@ def test_every_resource_type_a_family_classifies_with_is_declared_and_in_the_sch
     enum = schema["$defs"]["resource"]["properties"]["type"]["enum"]
     for family in FAMILIES:
         source = inspect.getsource(type(family).classify)
-        for kind in re.findall(r'"type": "([a-z_]+)"', source):
+        for kind in re.findall(r'"type": "([a-z_]+)"', source) + re.findall(r'kind = "([a-z_]+)"', source):
             assert kind in family.resource_types, (family.name, kind)
         for kind in family.resource_types:
             assert kind in enum, (family.name, kind)
