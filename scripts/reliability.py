@@ -267,7 +267,7 @@ def run_bad_role_inputs(workdir):
     with open(inventory, "w", encoding="utf-8") as handle:
         json.dump({"all": {"hosts": hosts}}, handle)
     args = write_playbook(host, "bad-roles", {})
-    args = ["-i", inventory, "--forks", "4"] + [a for a in args[4:]]
+    args = ["-i", inventory, "--forks", "4"] + list(args[4:])
     with open(args[-1], encoding="utf-8") as handle:
         play = json.load(handle)
     play[0]["hosts"] = "all"
