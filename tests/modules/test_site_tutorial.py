@@ -91,7 +91,7 @@ def test_tutorial_converges_then_stays_unchanged(bare_host):
     assert host.writes("second") == []
 
     # the tutorial's end state, read back from the double
-    assert host.json("apps:list", "--format", "json") == ["djangotutorial"]
+    assert host.json("apps:list", "--format", "json") == ["api", "djangotutorial"]
     assert host.json("domains:report", "--global", "--format", "json")["global-vhosts"] == "domain.com"
     config = host.json("config:export", "--format", "json", "djangotutorial")
     assert config["ALLOWED_HOSTS"] == "djangotutorial.domain.com"
@@ -104,3 +104,20 @@ def test_tutorial_converges_then_stays_unchanged(bare_host):
     assert host.dokku("letsencrypt:active", "djangotutorial")[1] == "true\n"
     assert host.json("letsencrypt:report", "--global", "--format", "json")["global-email"] == "admin@domain.com"
     assert "Auto-renew cron job is enabled" in host.dokku("letsencrypt:cron-job")[1]
+
+    # the production app beside it, every setting read back from the double
+    assert host.json("config:export", "--format", "json", "api")["ALLOWED_HOSTS"] == "api.domain.com"
+    assert host.json("domains:report", "api", "--format", "json")["app-vhosts"] == "api.domain.com"
+    assert host.json("ports:report", "api", "--format", "json")["map"] == "http:80:5000"
+    [entry] = host.json("storage:list-entries", "--format", "json")
+    assert (entry["name"], entry["chown"]) == ("api-uploads", "herokuish")
+    [mount] = host.json("storage:list", "api", "--format", "json")
+    assert (mount["entry_name"], mount["container_path"]) == ("api-uploads", "/app/uploads")
+    resources = host.json("resource:report", "api", "--format", "json")
+    assert (resources["web.limit.cpu"], resources["web.limit.memory"], resources["web.reserve.memory"]) == ("1", "512m", "256m")
+    assert host.json("checks:report", "api", "--format", "json")["skipped-list"] == "worker"
+    assert host.json("docker-options:report", "api", "--format", "json")["deploy-list"] == ["--shm-size 256m"]
+    assert host.dokku("ps:scale", "api")[1].splitlines()[-2:] == ["web:  2", "worker: 1"]
+    assert host.dokku("postgres:links", "api-db")[1] == "api\n"
+    assert host.dokku("postgres:backup-schedule-cat", "api-db")[1].split() == \
+        ["0", "3", "*", "*", "*", "dokku", "/usr/local/bin/dokku", "postgres:backup", "api-db", "my-backups/api"]

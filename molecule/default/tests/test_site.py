@@ -44,7 +44,7 @@ def test_plugins(dokku, name, version):
 
 
 def test_app_config_domains_ports(dokku):
-    assert dokku.json("apps:list", "--format", "json") == ["djangotutorial"]
+    assert dokku.json("apps:list", "--format", "json") == ["api", "djangotutorial"]
     config = dokku.json("config:export", "--format", "json", "djangotutorial")
     assert config["ALLOWED_HOSTS"] == "djangotutorial.domain.com"
     # the canary scripts/test.sh looks for in molecule's output (it must be found nowhere)
@@ -61,6 +61,20 @@ def test_postgres_service_linked(host, dokku):
         r"^postgres://postgres:[0-9a-f]+@dokku-postgres-djangotutorial-datastore:5432/djangotutorial_datastore$",
         config["DATABASE_URL"],
     )
+
+
+def test_production_app_beside_the_tutorial(dokku):
+    [entry] = dokku.json("storage:list-entries", "--format", "json")
+    assert (entry["name"], entry["chown"]) == ("api-uploads", "herokuish")
+    [mount] = dokku.json("storage:list", "api", "--format", "json")
+    assert (mount["entry_name"], mount["container_path"]) == ("api-uploads", "/app/uploads")
+    resources = dokku.json("resource:report", "api", "--format", "json")
+    assert (resources["web.limit.cpu"], resources["web.limit.memory"], resources["web.reserve.memory"]) == ("1", "512m", "256m")
+    assert dokku.json("checks:report", "api", "--format", "json")["skipped-list"] == "worker"
+    assert dokku.json("docker-options:report", "api", "--format", "json")["deploy-list"] == ["--shm-size 256m"]
+    assert dokku.out("ps:scale", "api").splitlines()[-2:] == ["web:  2", "worker: 1"]
+    assert dokku.lines("/var/lib/dokku/services/postgres/api-db/LINKS") == ["api"]
+    assert dokku.out("postgres:backup-schedule-cat", "api-db").split()[-2:] == ["api-db", "my-backups/api"]
 
 
 def test_letsencrypt(host, dokku):
