@@ -98,7 +98,14 @@ _FAMILY_MODULES = {
     "docker-options": "families.docker_options",
     "resource": "families.resource",
     "network": "families.network",
+    "registry": "families.properties",
+    "nginx": "families.properties",
 }
+# the plugins whose report and setter only the property table serves
+_FAMILY_MODULES.update((name, "families.properties") for name in (
+    "app-json", "builder", "builder-dockerfile", "builder-herokuish", "builder-lambda", "builder-nixpacks",
+    "builder-pack", "builder-railpack", "caddy", "cron", "haproxy", "logs", "openresty", "scheduler",
+    "scheduler-docker-local", "traefik"))
 _ALL_LOADED = []
 
 

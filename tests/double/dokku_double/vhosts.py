@@ -10,7 +10,7 @@ import random
 import re
 
 from . import envfile
-from .core import plugin_enabled, prop_get, prop_set, read_lines, remove_path, write_lines
+from .core import plugin_enabled, prop_get, prop_set, read_lines, remove_path, write_file, write_lines
 
 _HOSTNAME_RE = re.compile(r"^[a-z0-9\.\*-]*[a-z0-9\*-]$")
 _IPV4_RE = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
@@ -83,8 +83,22 @@ def cert_exists(ctx, app):
     return all(os.path.exists(ctx.home(app, "tls", name)) for name in ("server.crt", "server.key"))
 
 
+def nginx_conf_path(ctx, app):
+    return ctx.home(app, "nginx.conf")
+
+
 def nginx_build(ctx, app, warn_listeners=True):
-    """The ``proxy-build-config`` output of nginx-vhosts for an undeployed app."""
+    """The ``proxy-build-config`` output of nginx-vhosts for an undeployed app.
+
+    It writes ``$DOKKU_ROOT/APP/nginx.conf`` (``nginx:show-config``); an app whose proxy is
+    disabled gets none (``proxy-ps.json`` step 7).
+    """
+    if prop_get(ctx, "proxy", app, "disabled") == "true":
+        ctx.info1("Nginx support is disabled for app (%s)" % app)
+        if os.path.exists(nginx_conf_path(ctx, app)):
+            ctx.info1("Deleting nginx.conf")
+            remove_path(nginx_conf_path(ctx, app))
+        return
     if not app_vhost_enabled(ctx, app):
         if not proxy_port(ctx, app):
             port = str(random.randint(10000, 60000))
@@ -95,6 +109,7 @@ def nginx_build(ctx, app, warn_listeners=True):
         for domain in sorted(app_vhosts(ctx, app)):
             ctx.info1("Configuring %s...(using built-in template)" % domain)
     ctx.info1("Creating http nginx.conf")
+    _write_nginx_conf(ctx, app)
     ctx.verbose("Reloading nginx")
     for mapping in ports_map(ctx, app):
         if mapping.startswith("https:") and not cert_exists(ctx, app):
@@ -104,6 +119,15 @@ def nginx_build(ctx, app, warn_listeners=True):
             )
     if warn_listeners:
         ctx.warn("No web listeners specified for %s" % app)
+
+
+def _write_nginx_conf(ctx, app):
+    from .families.properties import render_nginx_conf  # pylint: disable=import-outside-toplevel
+
+    enabled = app_vhost_enabled(ctx, app)
+    port = proxy_port(ctx, app) or prop_get(ctx, "proxy", "--global", "proxy-port") or "80"
+    names = sorted(app_vhosts(ctx, app)) if enabled else ()
+    write_file(nginx_conf_path(ctx, app), render_nginx_conf(ctx, app, port, names))
 
 
 def letsencrypt_hint(ctx):

@@ -3,7 +3,7 @@
 State, as on real Dokku: ``config/buildpacks/APP/buildpacks`` (one buildpack per line, in order,
 duplicates kept) and the ``stack`` property (``config/buildpacks/{APP,--global}/stack``, which the
 property table sets with ``buildpacks:set-property``; the report reads it here).  Reproduces
-``builders.json`` steps 39-56, 59 and 62; ``--index``, ``--replace`` and the error texts follow
+``builders.json`` steps 39-63; ``--index``, ``--replace`` and the error texts follow
 Dokku 0.38.27's source (``plugins/buildpacks``), not a transcript.
 """
 

@@ -4,7 +4,7 @@ State, as on real Dokku: the properties ``config/checks/APP/{disabled,skipped}``
 ``_all_`` for every process type) and ``wait-to-retire`` (app and ``--global``, which the property
 table sets with ``checks:set``; the report reads it here).  The list helpers are bash's
 ``add_val_to_list`` / ``remove_val_from_list`` (plugins/common/functions), whose removal is a
-substring replacement, modelled as such.  Reproduces ``checks.json`` steps 1-6, 9, 11 and 13-24.
+substring replacement, modelled as such.  With ``checks:set`` (``properties.py``) it reproduces ``checks.json``.
 """
 
 from ..core import command, go_report, prop_get, prop_set, verify_app

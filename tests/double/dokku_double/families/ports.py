@@ -568,6 +568,9 @@ def _proxy_disabled(ctx, app):
 
 def _proxy_global_rows(ctx):
     return {
+        "--proxy-computed-proxy-port": _proxy_prop(ctx, "--global", "proxy-port"),
+        "--proxy-computed-proxy-ssl-port": _proxy_prop(ctx, "--global", "proxy-ssl-port"),
+        "--proxy-computed-type": _proxy_prop(ctx, "--global", "type") or "nginx",
         "--proxy-global-proxy-port": _proxy_prop(ctx, "--global", "proxy-port"),
         "--proxy-global-proxy-ssl-port": _proxy_prop(ctx, "--global", "proxy-ssl-port"),
         "--proxy-global-type": _proxy_prop(ctx, "--global", "type"),
@@ -601,8 +604,12 @@ def cmd_proxy_report(ctx, args):
 
 @command("proxy:set", kind="write")
 def cmd_proxy_set(ctx, args):
+    """``proxy:set APP|--global [TYPE]`` (no type unsets it, proxy-ps.json steps 10-15).
+
+    The double also takes ``proxy:set APP PROPERTY VALUE`` for the proxy ports (not Dokku 0.38's syntax).
+    """
     scope, name, value = _property_args(ctx, "proxy:set", args)
-    if name and not value and name not in PROXY_PROPERTIES:  # legacy form: proxy:set APP TYPE
+    if not (name in PROXY_PROPERTIES and value):
         name, value = "type", name
     if name == "type" and ":" in value:
         ctx.warn("Detected potential port mapping instead of proxy type")
@@ -611,13 +618,38 @@ def cmd_proxy_set(ctx, args):
 
 
 def _toggle_proxy(ctx, args, name, disable):
+    """The proxy's rebuild when its type is nginx (proxy-ps.json steps 7-9).
+
+    Fitted to the transcript: disabling drops the app's proxy ports with its nginx.conf, and
+    enabling an app without a proxy port gives it port 80 (no "random port" line follows).
+    """
     app = _app_for(ctx, name, args)
     if _proxy_disabled(ctx, app) == disable:
         ctx.info1("Proxy is already %s for app" % ("disable" if disable else "enabled"))
         return
     ctx.info1("%s proxy for app" % ("Disabling" if disable else "Enabling"))
     prop_set(ctx, "proxy", app, "disabled", "true" if disable else "")
+    if _computed_type(ctx, app) == "nginx":
+        if disable:
+            prop_set(ctx, "proxy", app, "proxy-port", "")
+            prop_set(ctx, "proxy", app, "proxy-ssl-port", "")
+        elif not computed_proxy_port(ctx, app):
+            prop_set(ctx, "proxy", app, "proxy-port", "80")
+        vhosts.nginx_build(ctx, app)
     _not_deployed(ctx, app)
+
+
+def _computed_type(ctx, app):
+    return _proxy_prop(ctx, app, "type") or _proxy_prop(ctx, "--global", "type") or "nginx"
+
+
+@command("proxy:build-config", kind="write")
+def cmd_proxy_build_config(ctx, args):
+    """The nginx rebuild (nginx.json steps 21 and 40); other proxy types are not modelled."""
+    app = _app_for(ctx, "proxy:build-config", args)
+    if _computed_type(ctx, app) != "nginx":
+        not_implemented(ctx, "proxy:build-config for the %s proxy" % _computed_type(ctx, app))
+    vhosts.nginx_build(ctx, app)
 
 
 @command("proxy:disable", kind="write")
