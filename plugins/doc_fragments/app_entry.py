@@ -233,6 +233,15 @@ options:
           - Port mappings, exactly (C(scheme:host-port:container-port)).
         type: list
         elements: str
+      properties:
+        description:
+          - 'Plugin properties of the app, as C({plugin: {property: value}}), for example C({nginx: {client-max-body-size:
+            50m}, ps: {restart-policy: always}}): the C(PLUGIN:set) properties of Dokku''s core plugins, listed
+            with their kinds and defaults in M(selfhosted.dokku.dokku_property).'
+          - Only the listed properties are managed. A value of V(null) unsets the property, and so does Dokku's
+            default value (unless the app would then inherit another global value). Booleans are written as Dokku
+            wants them (V(true)/V(false), or V(on)/V(off) for nginx).
+        type: dict
       resources:
         description:
           - 'Resource limits and reservations per process type. Under O(apps[].resources.limits) and O(apps[].resources.reservations),

@@ -35,6 +35,15 @@ options:
       - Also return the backup credentials and encryption passphrases of the services (the export needs them).
     type: bool
     default: false
+  properties:
+    description:
+      - Plugins whose stored properties (C(PLUGIN:set), see M(selfhosted.dokku.dokku_property)) to return, in
+        RV(dokku.global_properties) and each app's C(properties); V([all]) for every plugin of the property table.
+      - Each plugin costs one C(PLUGIN:report --format json) per app and one for the host, so none are read by
+        default.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - selfhosted.dokku.dokku
   - selfhosted.dokku.dokku.ATTRIBUTES_INFO
@@ -76,6 +85,12 @@ dokku:
       elements: str
     global_config:
       description: Global config keys with their values masked (unless O(show_config_values=true)).
+      type: dict
+    global_properties:
+      description:
+        - "The stored global properties of the plugins in O(properties), as C({plugin: {property: value}}) (secret
+          ones masked unless O(show_config_values=true)); each app's are in its C(properties)."
+      returned: when O(properties) is not empty
       type: dict
     plugins:
       description: Installed plugins by name (version, enabled, core, source_url, committish).
@@ -126,9 +141,22 @@ commands:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import StateReader
+from ansible_collections.selfhosted.dokku.plugins.module_utils._properties import TABLE as PROPERTY_TABLE
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import DokkuRunner, dokku_argument_spec, name_options
 from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import FAMILIES
+
+
+def property_plugins(module):
+    """The plugins whose stored properties are returned (``all``: every plugin of the table)."""
+    wanted = module.params["properties"]
+    if "all" in wanted:
+        return sorted(PROPERTY_TABLE)
+    unknown = [plugin for plugin in wanted if plugin not in PROPERTY_TABLE]
+    if unknown:
+        module.fail_json(msg="properties: unknown plugins %s: use all or some of %s" % (
+            ", ".join(unknown), ", ".join(sorted(PROPERTY_TABLE))))
+    return sorted(set(wanted))
 
 
 def main():
@@ -136,6 +164,7 @@ def main():
         argument_spec=dokku_argument_spec(
             apps=dict(type="list", elements="str"),
             show_config_values=dict(type="bool", default=False),
+            properties=dict(type="list", elements="str", default=[]),
         ),
         supports_check_mode=True,
     )
@@ -149,6 +178,7 @@ def main():
     runner.require_supported_version()
     ctx = StateReader(module, runner)
     ctx.info_mask = dict if module.params["show_config_values"] else ctx.marker.mask
+    ctx.info_properties = property_plugins(module)
     facts = dict(version=".".join(str(n) for n in runner.version))
     for family in FAMILIES:
         facts.update(family.info(ctx, None) or {})

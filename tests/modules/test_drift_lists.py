@@ -1,7 +1,8 @@
 """The drift check of the list families: one change by hand per family, exactly one finding each.
 
 A host converged by site.yml with an app using checks, buildpacks, scale, the deploy lock, a
-certificate, http-auth and maintenance, plus host-level registry logins and git credentials; then
+certificate, http-auth, maintenance and plugin properties, plus host-level registry logins, git
+credentials and global properties (one a secret); then
 each family is changed by hand once and one drift run must report exactly one finding per family,
 without any of the secrets.
 """
@@ -18,6 +19,7 @@ CERTS = os.path.join(DOUBLE, "fixtures", "srv", "certs")
 REGISTRY_PASSWORD = "DriftRegistry9c1e4b"
 GIT_TOKEN = "DriftGitToken2f7a5d"
 HTTP_PASSWORD = "DriftHttpAuth6b3c8e"
+TRAEFIK_PASSWORD = "DriftTraefik5d2e9a"
 KEY_LINE = open(os.path.join(CERTS, "server.key"), encoding="utf-8").read().splitlines()[1]
 
 
@@ -36,7 +38,10 @@ def variables():
         "certificate": {"cert_file": os.path.join(CERTS, "server.crt"), "key_file": os.path.join(CERTS, "server.key")},
         "http_auth": {"users": [{"username": "alice", "password": HTTP_PASSWORD}], "allowed_ips": ["10.0.0.0/8"]},
         "maintenance": True,
+        "properties": {"nginx": {"client-max-body-size": "50m"}, "ps": {"restart-policy": "always"}},
     })
+    variables["dokku_global_properties"] = {"registry": {"server": "registry.example.com"},
+                                            "traefik": {"basic-auth-password": TRAEFIK_PASSWORD}}
     variables["dokku_global_registry_logins"] = [{"server": "ghcr.io", "username": "bot", "password": REGISTRY_PASSWORD}]
     variables["dokku_global_git_auth"] = [{"host": "git.example.com", "username": "deploy", "password": GIT_TOKEN}]
     return variables
@@ -54,6 +59,12 @@ HAND_CHANGES = [
     (["registry:logout", "--global", "ghcr.io"], {"type": "registry_login", "name": "ghcr.io"}, "credentials"),
     (["git:auth", "git.example.com", "deploy", "changed-by-hand"], {"type": "git_auth", "name": "git.example.com"},
      "credentials"),
+    (["nginx:set", "shop", "client-max-body-size", "10m"],
+     {"type": "property", "app": "shop", "name": "nginx.client-max-body-size"}, "value"),
+    (["registry:set", "--global", "server", "other.example.com"], {"type": "property", "name": "registry.server"},
+     "value"),
+    (["traefik:set", "--global", "basic-auth-password", "traefik-by-hand"],
+     {"type": "property", "name": "traefik.basic-auth-password"}, "value"),
 ]
 
 
@@ -79,5 +90,6 @@ def test_one_finding_per_list_family_changed_by_hand(tmp_path):
         with open(os.path.join(fleet.reports, name), encoding="utf-8") as handle:
             outputs.append(handle.read())
     for text in outputs:
-        for secret in (REGISTRY_PASSWORD, GIT_TOKEN, HTTP_PASSWORD, KEY_LINE, "changed-by-hand"):
+        for secret in (REGISTRY_PASSWORD, GIT_TOKEN, HTTP_PASSWORD, KEY_LINE, "changed-by-hand", TRAEFIK_PASSWORD,
+                       "traefik-by-hand"):
             assert secret not in text

@@ -31,6 +31,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.maintena
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.network import NetworkFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.properties import PropertiesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.registry_login import RegistryLoginFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.resource import ResourceFamily
@@ -40,7 +41,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
 
 # The order an app's writes run in: the app, its config, domains, ports, storage, docker options
-# and resources, checks, buildpacks and scale (all before a deploy uses them), services and links,
+# and resources, checks, buildpacks, plugin properties and scale (all before a deploy uses them), services and links,
 # its deploy, its certificates, http-auth and maintenance, its deploy lock last; host-level
 # families after them (network is host-level: it has no entry options).
 FAMILIES = (
@@ -53,6 +54,7 @@ FAMILIES = (
     ResourceFamily(),
     ChecksFamily(),
     BuildpacksFamily(),
+    PropertiesFamily(),
     ScaleFamily(),
     ServicesFamily(),
     DeployFamily(),
