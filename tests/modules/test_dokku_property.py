@@ -80,8 +80,8 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
         # the default, with a global 10m the app would inherit: stored on the app explicitly
         ("inherit", PROPERTY, {"app": "api", "properties": {"nginx": {"client-max-body-size": "1m"}}}, [
             ["nginx:set", "api", "client-max-body-size", "1m"]]),
-        ("entry", APPS, {"apps": [{"name": "new", "properties": {"scheduler": {"selected": "docker-local"},
-                                                                  "builder": {"selected": "dockerfile"}}}]}, [
+        ("entry", APPS, {"apps": [{"name": "new", "properties": {
+            "scheduler": {"selected": "docker-local"}, "builder": {"selected": "dockerfile"}}}]}, [
             ["apps:create", "new"],
             ["builder:set", "new", "selected", "dockerfile"]]),
     ]

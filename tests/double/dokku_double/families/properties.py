@@ -284,14 +284,14 @@ _ERROR_PAGES = """  error_page 400 401 402 403 405 406 407 408 409 410 411 412 4
     internal;
   }
 
-  
+{blank}
   error_page 500 501 502 503 504 505 506 507 508 509 510 511 /500-error.html;
-  
+{blank}
   location /500-error.html {
     root /var/lib/dokku/data/nginx-vhosts/dokku-errors;
     internal;
   }
-"""
+""".replace("{blank}", "  ")  # two-space lines, as Dokku's template renders them
 
 
 def render_nginx_conf(ctx, app, port, server_names=()):

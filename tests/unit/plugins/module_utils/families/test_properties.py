@@ -165,7 +165,9 @@ def test_a_restart_property_asks_for_a_restart():
 
 
 def test_a_secret_is_masked_in_the_diff_and_carried_for_the_runner():
-    marker = lambda value: "<hidden %d>" % len(value)  # noqa: E731
+    def marker(value):
+        return "<hidden %d>" % len(value)
+
     state = {"traefik": ({"basic-auth-password": "old-password"}, None), "__marker__": marker}
     plan = FAMILY.plan("--global", {"traefik": {"basic-auth-password": "new-password-1"}}, state)
     assert plan.before == {"properties": {"traefik": {"basic-auth-password": "<hidden 12>"}}}
