@@ -19,6 +19,7 @@ options:
         with its scopes, its kind, Dokku's default and when a change takes effect, follows.
       - Mutually exclusive with O(properties).
       - 'B(app-json): C(appjson-path) (app and global, text, default V(app.json); takes effect: deploy).'
+      - 'B(apps): C(disable-autocreation) (global, bool, default V(false); takes effect: at once).'
       - 'B(builder): C(build-dir) (app and global, text; takes effect: deploy); C(selected) (app and global, word;
         takes effect: deploy); C(skip-cleanup) (app and global, bool, default V(false); takes effect: deploy).'
       - 'B(builder-dockerfile): C(dockerfile-path) (app and global, text, default V(Dockerfile); takes effect: deploy).'

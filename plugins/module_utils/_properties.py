@@ -37,6 +37,7 @@ EFFECT_WORDS = {"proxy": "proxy rebuild", "restart": "restart", "deploy": "deplo
 
 
 _ROWS = """
+apps|disable-autocreation|g|bool|false|now|Refuse to create an app on its first push
 app-json|appjson-path|ag|text|app.json|deploy|Path of app.json in the repository
 builder|build-dir|ag|text||deploy|Subdirectory of the repository to build from
 builder|selected|ag|word||deploy|Builder (dockerfile, herokuish, pack, nixpacks, railpack, lambda, null), or auto-detected when unset

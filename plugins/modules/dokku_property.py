@@ -24,6 +24,9 @@ description:
     would then inherit a different global value, when the default is stored on the app explicitly.
   - Values are checked against the property's kind before any call (sizes, durations, whole numbers, booleans),
     and a property is refused in a scope Dokku does not have it in (C(caddy.image) is global only).
+  - C(nginx:set) only stores a value, so after an app's nginx properties changed the module runs
+    C(proxy:build-config APP) once, and the app's C(nginx.conf) has the new values. A global nginx change
+    reaches each app at its next deploy or rebuild.
   - Booleans are written as Dokku reads them - V(true)/V(false), or V(on)/V(off) for the nginx and openresty
     properties of that kind (YAML reads an unquoted C(on) as a boolean; both forms are accepted).
   - The value of a secret property (C(traefik.basic-auth-password)) is masked in the diff, the commands and the

@@ -68,7 +68,8 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
             ["nginx:set", "web", "hsts", "false"],
             ["nginx:set", "web", "proxy-read-timeout"],
             ["nginx:set", "web", "underscore-in-headers", "on"],
-            ["ps:set", "web", "restart-policy", "always"]]),
+            ["ps:set", "web", "restart-policy", "always"],
+            ["proxy:build-config", "web"]]),
         ("global", PROPERTY, {"global": True, "properties": global_props}, [
             ["nginx:set", "--global", "client-max-body-size", "10m"],
             ["registry:set", "--global", "push-on-release", "true"],
@@ -79,7 +80,8 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
             ["proxy:set", "api", "caddy"]]),
         # the default, with a global 10m the app would inherit: stored on the app explicitly
         ("inherit", PROPERTY, {"app": "api", "properties": {"nginx": {"client-max-body-size": "1m"}}}, [
-            ["nginx:set", "api", "client-max-body-size", "1m"]]),
+            ["nginx:set", "api", "client-max-body-size", "1m"],
+            ["proxy:build-config", "api"]]),
         ("entry", APPS, {"apps": [{"name": "new", "properties": {
             "scheduler": {"selected": "docker-local"}, "builder": {"selected": "dockerfile"}}}]}, [
             ["apps:create", "new"],
@@ -119,6 +121,8 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
     nginx = host.json("nginx:report", "web", "--format", "json")
     assert (nginx["client-max-body-size"], nginx["hsts"], nginx["underscore-in-headers"], nginx["proxy-read-timeout"]) == (
         "50m", "false", "on", "")
+    # rendered again by the proxy:build-config the module ran after its nginx:set calls
+    assert "  client_max_body_size 50m;" in host.dokku("nginx:show-config", "web")[1].splitlines()
     assert host.json("ps:report", "web", "--format", "json")["restart-policy"] == "always"
     registry = host.json("registry:report", "--global", "--format", "json")
     assert (registry["global-server"], registry["global-push-on-release"]) == ("registry.example.com", "true")

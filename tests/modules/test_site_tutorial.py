@@ -116,6 +116,9 @@ def test_tutorial_converges_then_stays_unchanged(bare_host):
     resources = host.json("resource:report", "api", "--format", "json")
     assert (resources["web.limit.cpu"], resources["web.limit.memory"], resources["web.reserve.memory"]) == ("1", "512m", "256m")
     assert host.json("checks:report", "api", "--format", "json")["skipped-list"] == "worker"
+    nginx = host.json("nginx:report", "api", "--format", "json")
+    assert (nginx["client-max-body-size"], nginx["proxy-read-timeout"]) == ("50m", "120s")
+    assert host.json("ps:report", "api", "--format", "json")["restart-policy"] == "unless-stopped"
     assert host.json("docker-options:report", "api", "--format", "json")["deploy-list"] == ["--shm-size 256m"]
     assert host.dokku("ps:scale", "api")[1].splitlines()[-2:] == ["web:  2", "worker: 1"]
     assert host.dokku("postgres:links", "api-db")[1] == "api\n"

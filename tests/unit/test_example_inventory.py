@@ -22,5 +22,5 @@ def test_molecule_default_converges_the_example_apps():
 def test_the_example_has_a_production_app_beyond_the_tutorial():
     with open(os.path.join(ROOT, "inventory", "example", "host_vars", "domain.com", "dokku.yml"), encoding="utf-8") as h:
         apps = dict((entry["name"], entry) for entry in yaml.safe_load(h)["dokku_apps_apps"])
-    assert set(apps["api"]) >= {"storage", "resources", "checks", "docker_options", "scale", "services"}
+    assert set(apps["api"]) >= {"storage", "resources", "checks", "docker_options", "scale", "services", "properties"}
     assert apps["api"]["services"][0]["backup"]["schedule"]

@@ -71,6 +71,10 @@ def test_production_app_beside_the_tutorial(dokku):
     resources = dokku.json("resource:report", "api", "--format", "json")
     assert (resources["web.limit.cpu"], resources["web.limit.memory"], resources["web.reserve.memory"]) == ("1", "512m", "256m")
     assert dokku.json("checks:report", "api", "--format", "json")["skipped-list"] == "worker"
+    nginx = dokku.json("nginx:report", "api", "--format", "json")
+    assert (nginx["client-max-body-size"], nginx["proxy-read-timeout"]) == ("50m", "120s")
+    assert "  client_max_body_size 50m;" in dokku.out("nginx:show-config", "api").splitlines()
+    assert dokku.json("ps:report", "api", "--format", "json")["restart-policy"] == "unless-stopped"
     assert dokku.json("docker-options:report", "api", "--format", "json")["deploy-list"] == ["--shm-size 256m"]
     assert dokku.out("ps:scale", "api").splitlines()[-2:] == ["web:  2", "worker: 1"]
     assert dokku.lines("/var/lib/dokku/services/postgres/api-db/LINKS") == ["api"]

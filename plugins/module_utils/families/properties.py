@@ -21,6 +21,8 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils import _propertie
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import GLOBAL, Family, Plan, scope_app
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import Read
 
+# property writes whose value reaches the app only once its proxy configuration is rendered again
+REBUILT_BY = ("nginx:set",)
 # what a property holds on an app apps:create has just made, where it is not empty
 FRESH = {("git", "rev-env-var"): "GIT_REV"}
 
@@ -136,6 +138,10 @@ class PropertiesFamily(Family):
                     plan.write(prop.set_argv(target(scope), planned))
                     if prop.effect == "restart" and target(scope) != GLOBAL:
                         plan.restart = True
+        rebuild = [w for w in plan.writes if w.args[0] in REBUILT_BY]
+        if rebuild and target(scope) != GLOBAL:
+            # nginx:set stores the value only: nginx.conf is rendered again by proxy:build-config
+            plan.write(["proxy:build-config", scope])
         return plan
 
     def classify(self, scope, path):

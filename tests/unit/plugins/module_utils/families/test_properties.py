@@ -121,7 +121,9 @@ def test_plan_sets_changed_values_and_leaves_equal_ones():
     desired = {"nginx": {"client-max-body-size": "50m", "proxy-read-timeout": "120s"}}
     plan = FAMILY.plan("web", desired, current("nginx", {"client-max-body-size": "50m", "proxy-read-timeout": ""},
                                                {"client-max-body-size": "", "proxy-read-timeout": ""}))
-    assert plan.argvs() == [["dokku", "nginx:set", "web", "proxy-read-timeout", "120s"]]
+    # nginx:set only stores the value: the app's nginx.conf is rendered again once, after the writes
+    assert plan.argvs() == [["dokku", "nginx:set", "web", "proxy-read-timeout", "120s"],
+                            ["dokku", "proxy:build-config", "web"]]
     assert plan.before == {"properties": {"nginx": {"client-max-body-size": "50m", "proxy-read-timeout": None}}}
     assert plan.after == {"properties": {"nginx": {"client-max-body-size": "50m", "proxy-read-timeout": "120s"}}}
     assert plan.restart is False
@@ -142,11 +144,11 @@ def test_the_default_unsets_unless_a_global_value_would_be_inherited():
                                                    {"client-max-body-size": ""})).changed
     # set to another value: unset it (the default comes back)
     plan = FAMILY.plan("web", desired, current("nginx", {"client-max-body-size": "50m"}, {"client-max-body-size": ""}))
-    assert plan.argvs() == [["dokku", "nginx:set", "web", "client-max-body-size"]]
+    assert plan.argvs() == [["dokku", "nginx:set", "web", "client-max-body-size"], ["dokku", "proxy:build-config", "web"]]
     # a global 10m would be inherited: the app stores the default itself
     plan = FAMILY.plan("web", desired, current("nginx", {"client-max-body-size": ""}, {"client-max-body-size": "10m"}))
-    assert plan.argvs() == [["dokku", "nginx:set", "web", "client-max-body-size", "1m"]]
-    # globally, the default always unsets
+    assert plan.argvs()[0] == ["dokku", "nginx:set", "web", "client-max-body-size", "1m"]
+    # globally, the default always unsets (and no app's config is rebuilt by this task)
     plan = FAMILY.plan("--global", desired, current("nginx", {"client-max-body-size": "10m"}))
     assert plan.argvs() == [["dokku", "nginx:set", "--global", "client-max-body-size"]]
 
