@@ -49,6 +49,9 @@ options:
         (global, text; takes effect: proxy rebuild); C(letsencrypt-server) (global, text, default V(https://acme-v02.api.letsencrypt.org/directory);
         takes effect: proxy rebuild); C(log-level) (global, word, default V(ERROR); takes effect: proxy rebuild);
         C(refresh-conf) (global, int, default V(10); takes effect: proxy rebuild).'
+      - 'B(letsencrypt): C(dns-provider) (app and global, word; takes effect: at once); C(graceperiod) (app and
+        global, int, default V(2592000); takes effect: at once); C(lego-args) (app and global, text; takes effect:
+        at once); C(lego-docker-options) (app and global, text; takes effect: at once).'
       - 'B(logs): C(app-label-alias) (app and global, text, default V(com.dokku.app-name); takes effect: restart);
         C(max-size) (app and global, size, default V(10m); takes effect: restart); C(vector-cron-sink) (app and
         global, text; takes effect: at once); C(vector-image) (global, text, default V(timberio/vector:0.57.0-debian);

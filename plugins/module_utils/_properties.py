@@ -6,6 +6,9 @@
 Planning, validation, the reads, the export, the drift report and the documentation of
 ``selfhosted.dokku.dokku_property`` all read this table: a new property is one row here.
 
+The letsencrypt plugin (dokku-letsencrypt, a community plugin) is here for its remaining
+properties; its email and server belong to the letsencrypt family and role.
+
 Each row: plugin, property, scopes (``a`` app, ``g`` global), kind (how a value is checked and
 written), Dokku's default (``None`` where it depends on the app or there is none), the effect
 of a change (when a running app sees it) and a short description.  Dokku's ``PLUGIN:report
@@ -70,6 +73,10 @@ haproxy|letsencrypt-email|g|text||proxy|Email haproxy registers with Let's Encry
 haproxy|letsencrypt-server|g|text|https://acme-v02.api.letsencrypt.org/directory|proxy|ACME server of haproxy
 haproxy|log-level|g|word|ERROR|proxy|Log level of haproxy
 haproxy|refresh-conf|g|int|10|proxy|Seconds between haproxy configuration refreshes
+letsencrypt|dns-provider|ag|word||now|DNS provider of the dns-01 challenge (none opts an app out); the provider's credentials are config, not properties
+letsencrypt|graceperiod|ag|int|2592000|now|Seconds before expiry a certificate is renewed
+letsencrypt|lego-args|ag|text||now|Extra arguments of lego
+letsencrypt|lego-docker-options|ag|text||now|Extra docker options of the lego container
 logs|app-label-alias|ag|text|com.dokku.app-name|restart|Label that names the app in the log shipper
 logs|max-size|ag|size|10m|restart|Largest container log file (docker's max-size, or unlimited)
 logs|vector-cron-sink|ag|text||now|Vector sink of the cron tasks' logs

@@ -59,7 +59,7 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
                            "proxy-read-timeout": None},
                  "ps": {"restart-policy": "always"}, "git": {"deploy-branch": "main"}}
     global_props = {"registry": {"server": "registry.example.com", "push-on-release": True},
-                    "nginx": {"client-max-body-size": "10m"},
+                    "nginx": {"client-max-body-size": "10m"}, "letsencrypt": {"graceperiod": 1209600},
                     "traefik": {"basic-auth-password": SECRET, "basic-auth-username": "admin"}}
     quartets = [
         ("app", PROPERTY, {"app": "web", "properties": app_props}, [
@@ -71,6 +71,7 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
             ["ps:set", "web", "restart-policy", "always"],
             ["proxy:build-config", "web"]]),
         ("global", PROPERTY, {"global": True, "properties": global_props}, [
+            ["letsencrypt:set", "--global", "graceperiod", "1209600"],
             ["nginx:set", "--global", "client-max-body-size", "10m"],
             ["registry:set", "--global", "push-on-release", "true"],
             ["registry:set", "--global", "server", "registry.example.com"],
@@ -115,7 +116,7 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
     password = global_check["diff"]["after"]["traefik"]["basic-auth-password"]
     assert password.startswith("<hidden") and SECRET not in str(global_check)
     assert SECRET not in proc.stdout and SECRET not in proc.stderr
-    assert global_check["commands"][3][-1] == "********"
+    assert global_check["commands"][4][-1] == "********"
 
     # the state read back from the double
     nginx = host.json("nginx:report", "web", "--format", "json")
@@ -131,6 +132,7 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
     assert (api_nginx["client-max-body-size"], api_nginx["computed-client-max-body-size"]) == ("1m", "1m")
     assert host.json("builder:report", "new", "--format", "json")["selected"] == "dockerfile"
     assert host.json("traefik:report", "--global", "--format", "json")["global-basic-auth-password"] == SECRET
+    assert host.json("letsencrypt:report", "--global", "--format", "json")["global-graceperiod"] == "1209600"
 
     unset = results[20]
     assert unset["changed"] and host.writes("unset") == [["git:set", "web", "deploy-branch"]]

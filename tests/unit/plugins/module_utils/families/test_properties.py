@@ -18,11 +18,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..",
 TRANSCRIPTS = os.path.join(ROOT, "tests", "double", "transcripts")
 
 FAMILY = get("properties")
-# defaults that depend on the app or that the capture had set before its first report
+# defaults that depend on the app, or properties the capture had set before its first report
 APP_DEPENDENT = {"nginx.access-log-path", "nginx.error-log-path", "openresty.access-log-path",
                  "openresty.error-log-path", "builder-lambda.lambdayml-path", "builder-nixpacks.nixpackstoml-path",
                  "builder-pack.projecttoml-path", "builder-railpack.railpackjson-path", "proxy.type",
-                 "registry.image-repo"}
+                 "registry.image-repo", "letsencrypt.graceperiod"}
 
 
 def first_reports():
