@@ -9,7 +9,8 @@ which act on the machine itself) from an empty host, the same again (no-op), the
 playbooks/drift_check.yml (check mode), and reads the double's call log.  The fleet case
 converges, then drift-checks, H hosts of A apps each with --forks.
 
-  .venv/bin/python bench/run.py                 # N = 1, 10, 50 and the 20 x 10 fleet (a few minutes)
+  .venv/bin/python bench/run.py                 # N = 1, 10, 50, production 50 and the 20 x 10 fleet
+  .venv/bin/python bench/run.py --sizes 50 --production 50 --fleet 0x0   # tutorial vs production
   .venv/bin/python bench/run.py --sizes 1,10,50,200
   .venv/bin/python bench/run.py --sizes 10 --fleet 0x0
   .venv/bin/python bench/run.py --baseline c17c84e   # also the no-op of the collection as it was at a commit
@@ -84,8 +85,29 @@ def app_entry(index):
     }
 
 
-def host_vars(apps, interpreter):
-    entries = [app_entry(i) for i in range(1, apps + 1)]
+def production_entry(index):
+    """A production app: the tutorial's fields plus properties of five plugins, a storage entry,
+    checks, resource limits, docker options and a nightly backup of its database."""
+    entry = app_entry(index)
+    name = entry["name"]
+    entry.update({
+        "properties": {"nginx": {"client-max-body-size": "50m", "proxy-read-timeout": "120s"},
+                       "ps": {"restart-policy": "unless-stopped"}, "git": {"deploy-branch": "main"},
+                       "logs": {"max-size": "20m"}, "registry": {"push-on-release": True}},
+        "storage": [{"name": name + "-data", "container_dir": "/app/data", "chown": "herokuish"}],
+        "checks": {"skipped": ["worker"]},
+        "resources": {"limits": {"web": {"cpu": "1", "memory": "512m"}}},
+        "docker_options": {"deploy": ["--shm-size 256m"]},
+    })
+    entry["services"][0]["backup"] = {"schedule": "0 3 * * *", "bucket": "backups/" + name}
+    return entry
+
+
+ENTRIES = {"tutorial": app_entry, "production": production_entry}
+
+
+def host_vars(apps, interpreter, kind="tutorial"):
+    entries = [ENTRIES[kind](i) for i in range(1, apps + 1)]
     for entry in entries:
         entry["config"]["SECRET_KEY"] = "secret-of-" + entry["name"]
     return {
@@ -156,13 +178,13 @@ class Bench:
         os.chmod(wrapper, 0o755)
         return wrapper, os.path.join(env["DOKKU_DOUBLE_DIR"], "calls.jsonl")
 
-    def inventory(self, label, hosts, apps):
+    def inventory(self, label, hosts, apps, kind="tutorial"):
         logs = {}
         inventory = {"dokku": {"hosts": {}}}
         for index in range(hosts):
             name = "%s-h%02d" % (label, index + 1)
             wrapper, logs[name] = self.make_host(name)
-            inventory["dokku"]["hosts"][name] = host_vars(apps, wrapper)
+            inventory["dokku"]["hosts"][name] = host_vars(apps, wrapper, kind)
         path = os.path.join(self.workdir, label + ".json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(inventory, handle)  # YAML is a superset of JSON
@@ -213,15 +235,15 @@ def strip(argv):
     return args[1:]
 
 
-def run_size(bench, apps):
-    inventory, logs = bench.inventory("n%d" % apps, 1, apps)
+def run_size(bench, apps, kind="tutorial"):
+    inventory, logs = bench.inventory("%s%d" % (kind[0], apps), 1, apps, kind)
     site, drift = os.path.join("playbooks", "site.yml"), os.path.join("playbooks", "drift_check.yml")
     converge = bench.play(site, inventory, logs, "converge", write_scale=bench.write_scale)
     converge["full_latency_s"] = round(converge["wall_s"] + converge["modelled_write_s"] * (1 - bench.write_scale), 1)
     noop = bench.play(site, inventory, logs, "noop")
     check = bench.play(drift, inventory, logs, "drift")
     floor = floor_ms(apps) / 1000.0
-    result = {"apps": apps, "converge": converge, "noop": noop, "drift": check, "floor_s": round(floor, 2),
+    result = {"apps": apps, "inventory": kind, "converge": converge, "noop": noop, "drift": check, "floor_s": round(floor, 2),
               "noop_vs_floor": round(noop["wall_s"] / floor, 2)}
     if bench.baseline:
         result["baseline_noop"] = bench.play(site, inventory, logs, "baseline-noop", collection="baseline")
@@ -257,8 +279,8 @@ def machine():
 
 def table(results):
     lines = [
-        "| apps | phase | wall s | tasks/host | reads | writes | floor s | wall / floor |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| inventory | apps | phase | wall s | tasks/host | reads | reads/app | writes | floor s | wall / floor |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in results["sizes"]:
         for phase in ("converge", "noop", "drift", "baseline_noop"):
@@ -272,8 +294,9 @@ def table(results):
             if phase == "baseline_noop":
                 label = "no-op, roles at %s" % row["rev"]
             floor = ("%.1f" % size["floor_s"], "%.2f" % (row["wall_s"] / size["floor_s"])) if phase != "converge" else ("", "")
-            lines.append("| %d | %s | %s | %d | %d | %d | %s | %s |" % (
-                size["apps"], label, wall, row["tasks_per_host"], row["reads"], row["writes"], floor[0], floor[1]))
+            lines.append("| %s | %d | %s | %s | %d | %d | %.1f | %d | %s | %s |" % (
+                size.get("inventory", "tutorial"), size["apps"], label, wall, row["tasks_per_host"], row["reads"],
+                row["reads"] / float(size["apps"]), row["writes"], floor[0], floor[1]))
     fleet = results.get("fleet")
     if fleet:
         lines.append("")
@@ -288,6 +311,9 @@ def table(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,10,50", help="app counts, comma-separated (200 takes several minutes)")
+    parser.add_argument("--production", default="50", help="app counts of the production inventory (properties of "
+                        "five plugins, storage, checks, resources, docker options, backups), comma-separated; "
+                        "empty to skip")
     parser.add_argument("--fleet", default="20x10", help="HOSTSxAPPS for the fleet case, 0x0 to skip")
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--write-scale", type=float, default=0.05, help="fraction of the modelled write latency slept")
@@ -304,6 +330,9 @@ def main():
         for apps in [int(n) for n in args.sizes.split(",") if n]:
             results["sizes"].append(run_size(bench, apps))
             print("N=%d done" % apps, file=sys.stderr)
+        for apps in [int(n) for n in args.production.split(",") if n]:
+            results["sizes"].append(run_size(bench, apps, "production"))
+            print("production N=%d done" % apps, file=sys.stderr)
         hosts, apps = [int(n) for n in args.fleet.split("x")]
         if hosts:
             results["fleet"] = run_fleet(bench, hosts, apps, args.forks)
