@@ -46,7 +46,8 @@ with open(os.path.join(CERTS, "server.key"), encoding="utf-8") as _handle:
 CANARY_REGISTRY = "CanaryRegistry3e8a1f"
 CANARY_GIT_TOKEN = "CanaryGitToken9d4b7c"
 CANARY_HTTP_AUTH = "CanaryHttpAuth6f2e0a"
-CANARIES = CANARIES_BASE + (CANARY_KEY_LINE, CANARY_REGISTRY, CANARY_GIT_TOKEN, CANARY_HTTP_AUTH)
+CANARY_TRAEFIK = "CanaryTraefik8a5c3e"  # a secret plugin property, which Dokku takes only in argv
+CANARIES = CANARIES_BASE + (CANARY_KEY_LINE, CANARY_REGISTRY, CANARY_GIT_TOKEN, CANARY_HTTP_AUTH, CANARY_TRAEFIK)
 
 # (label, module, args, the variable the message must name)
 BAD_INPUTS = [
@@ -191,7 +192,8 @@ def tutorial_vars():
 
 def canary_vars():
     """The tutorial plus every other secret the collection handles: a certificate key, a registry
-    password, a git token and an http-auth password, each a canary searched for in the output."""
+    password, a git token, an http-auth password and traefik's dashboard password, each a canary
+    searched for in the output."""
     variables = tutorial_vars()
     variables["dokku_apps_apps"].append({
         "name": "shop",
@@ -200,6 +202,7 @@ def canary_vars():
     })
     variables["dokku_global_registry_logins"] = [{"server": "ghcr.io", "username": "bot", "password": CANARY_REGISTRY}]
     variables["dokku_global_git_auth"] = [{"host": "git.example.com", "username": "bot", "password": CANARY_GIT_TOKEN}]
+    variables["dokku_global_properties"] = {"traefik": {"basic-auth-password": CANARY_TRAEFIK}}
     return variables
 
 

@@ -285,7 +285,10 @@ def test_export_then_drift_check_is_in_sync(fleet):
                  ["apps:create", "second"],
                  ["postgres:create", "second-db"],
                  ["--quiet", "postgres:link", "second-db", "second", "--no-restart"],
-                 ["postgres:create", "orphan-db"]):
+                 ["postgres:create", "orphan-db"],
+                 ["nginx:set", "djangotutorial", "client-max-body-size", "25m"],
+                 ["registry:set", "--global", "server", "registry.example.com"],
+                 ["traefik:set", "--global", "basic-auth-password", "TraefikExport4c9d"]):
         assert host.dokku(*args)[0] == 0, args
     exported = os.path.join(host.workdir, "exported")
     report, proc = host.playbook(["playbooks/export.yml", "-i", fleet.inventory, "-e", "dokku_export_dir=" + exported],
@@ -297,8 +300,13 @@ def test_export_then_drift_check_is_in_sync(fleet):
         public = handle.read()
     with open(os.path.join(host_vars, "dokku_secrets.yml"), encoding="utf-8") as handle:
         secrets = yaml.safe_load(handle)
-    assert SECRET not in public and "by-hand" not in public
+    assert SECRET not in public and "by-hand" not in public and "TraefikExport4c9d" not in public
     exported_vars = yaml.safe_load(public)
+    # plugin properties set by hand: the app's and the global ones, the secret one in the secrets file
+    tutorial = next(entry for entry in exported_vars["dokku_apps_apps"] if entry["name"] == "djangotutorial")
+    assert tutorial["properties"] == {"nginx": {"client-max-body-size": "25m"}}
+    assert exported_vars["dokku_global_properties"]["registry"] == {"server": "registry.example.com"}
+    assert secrets["dokku_export_secrets"]["global_properties"]["traefik"]["basic-auth-password"] == "TraefikExport4c9d"
     service = next(entry for entry in exported_vars["dokku_apps_apps"] if entry["name"] == "djangotutorial")["services"][0]
     assert service["expose"] == ["15432"] and service["backup"] == {"schedule": "0 3 * * *", "bucket": "tutorial-backups"}
     assert secrets["dokku_export_secrets"]["apps"]["djangotutorial"]["config"]["SECRET_KEY"] == SECRET
