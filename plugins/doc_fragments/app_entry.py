@@ -242,6 +242,11 @@ options:
             default value (unless the app would then inherit another global value). Booleans are written as Dokku
             wants them (V(true)/V(false), or V(on)/V(off) for nginx).
         type: dict
+      proxy_enabled:
+        description:
+          - 'V(false) disables the app''s proxy (C(proxy:disable): its web process is reached on its own ports,
+            no nginx config), V(true) enables it again (C(proxy:enable)). Omitted, it is left alone.'
+        type: bool
       resources:
         description:
           - 'Resource limits and reservations per process type. Under O(apps[].resources.limits) and O(apps[].resources.reservations),

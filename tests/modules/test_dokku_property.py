@@ -83,6 +83,7 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
         ("inherit", PROPERTY, {"app": "api", "properties": {"nginx": {"client-max-body-size": "1m"}}}, [
             ["nginx:set", "api", "client-max-body-size", "1m"],
             ["proxy:build-config", "api"]]),
+        ("proxy", APPS, {"apps": [{"name": "api", "proxy_enabled": False}]}, [["proxy:disable", "api"]]),
         ("entry", APPS, {"apps": [{"name": "new", "properties": {
             "scheduler": {"selected": "docker-local"}, "builder": {"selected": "dockerfile"}}}]}, [
             ["apps:create", "new"],
@@ -134,10 +135,14 @@ def test_properties_quartets_unset_inheritance_secret_and_refusals(host):
     assert host.json("traefik:report", "--global", "--format", "json")["global-basic-auth-password"] == SECRET
     assert host.json("letsencrypt:report", "--global", "--format", "json")["global-graceperiod"] == "1209600"
 
-    unset = results[20]
+    assert host.json("proxy:report", "api", "--format", "json")["enabled"] == "false"
+    assert results[16]["family_diff"]["app:api"]["proxy"] == {
+        "before": {"proxy_enabled": True}, "after": {"proxy_enabled": False}, "commands": [["dokku", "proxy:disable", "api"]]}
+
+    unset = results[24]
     assert unset["changed"] and host.writes("unset") == [["git:set", "web", "deploy-branch"]]
     assert host.json("git:report", "web", "--format", "json")["deploy-branch"] == ""
 
-    for (args, problem), result in zip(BAD, results[21:]):
+    for (args, problem), result in zip(BAD, results[25:]):
         assert result.get("failed") and problem in result["msg"], (args, result.get("msg"))
     assert [call for call in host.calls() if call.get("tag", "").startswith("bad-")] == []

@@ -39,6 +39,7 @@ def variables():
         "http_auth": {"users": [{"username": "alice", "password": HTTP_PASSWORD}], "allowed_ips": ["10.0.0.0/8"]},
         "maintenance": True,
         "properties": {"nginx": {"client-max-body-size": "50m"}, "ps": {"restart-policy": "always"}},
+        "proxy_enabled": True,
     })
     variables["dokku_global_properties"] = {"registry": {"server": "registry.example.com"},
                                             "traefik": {"basic-auth-password": TRAEFIK_PASSWORD}}
@@ -59,6 +60,7 @@ HAND_CHANGES = [
     (["registry:logout", "--global", "ghcr.io"], {"type": "registry_login", "name": "ghcr.io"}, "credentials"),
     (["git:auth", "git.example.com", "deploy", "changed-by-hand"], {"type": "git_auth", "name": "git.example.com"},
      "credentials"),
+    (["proxy:disable", "shop"], {"type": "proxy", "app": "shop"}, "enabled"),
     (["nginx:set", "shop", "client-max-body-size", "10m"],
      {"type": "property", "app": "shop", "name": "nginx.client-max-body-size"}, "value"),
     (["registry:set", "--global", "server", "other.example.com"], {"type": "property", "name": "registry.server"},

@@ -32,3 +32,6 @@ def test_the_docket_counts_add_up():
     match = re.search(r"has (\d+) kinds of task\. \*\*(\d+) have an equivalent here, (\d+) in\s+part, (\d+) none", text)
     total, equivalent, partial, none = (int(n) for n in match.groups())
     assert equivalent + partial + none == total == 73
+    # the "none" list names each task kind it counts
+    listed = text.split("None, and why:", 1)[1].split("Every other task kind", 1)[0]
+    assert sum(int(n) for n in re.findall(r"\((\d+)\):", listed)) == none

@@ -32,6 +32,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.network 
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.plugins import PluginsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ports import PortsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.properties import PropertiesFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.proxy import ProxyFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.registry_login import RegistryLoginFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.resource import ResourceFamily
@@ -40,7 +41,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
 
-# The order an app's writes run in: the app, its config, domains, ports, storage, docker options
+# The order an app's writes run in: the app, its config, domains, ports, proxy, storage, docker options
 # and resources, checks, buildpacks, plugin properties and scale (all before a deploy uses them), services and links,
 # its deploy, its certificates, http-auth and maintenance, its deploy lock last; host-level
 # families after them (network is host-level: it has no entry options).
@@ -49,6 +50,7 @@ FAMILIES = (
     ConfigFamily(),
     DomainsFamily(),
     PortsFamily(),
+    ProxyFamily(),
     StorageFamily(),
     DockerOptionsFamily(),
     ResourceFamily(),
