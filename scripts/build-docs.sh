@@ -5,7 +5,8 @@
 #   scripts/build-docs.sh          # then open build/docs/html/index.html
 #
 # Configuration: docs/site/ (conf.py, antsibull-docs.cfg, the front page index.rst). The Ansible docs' labels that the
-# generated pages link to (common return values, configuration settings, plugin types) are read
+# generated pages link to (common return values, configuration settings, plugin types, modules
+# named with M()) are read
 # from a local intersphinx inventory written here, so the build needs no network.
 # Needs the test venv (scripts/setup-python.sh: antsibull-docs, sphinx-ansible-theme).
 set -euo pipefail
@@ -37,6 +38,10 @@ LABELS = {
     "ansible_configuration_settings": ("reference_appendices/config.html#ansible-configuration-settings",
                                        "Ansible Configuration Settings"),
     "callback_plugins": ("plugins/callback.html#callback-plugins", "Callback plugins"),
+    "action_plugins": ("plugins/action.html#action-plugins", "Action plugins"),
+    "ansible_collections.ansible.builtin.copy_module": (
+        "collections/ansible/builtin/copy_module.html#ansible-collections-ansible-builtin-copy-module",
+        "ansible.builtin.copy module"),
 }
 body = "".join("%s std:label -1 %s %s\n" % (name, uri, title) for name, (uri, title) in LABELS.items())
 with open(sys.argv[1], "wb") as handle:
