@@ -75,6 +75,20 @@ def check_app_name(name):
     return None
 
 
+def check_app_or_global(app, is_global):
+    """The ``app``/``global`` pair of a module that manages an app or the global scope: the
+    problem (``app: ...``), or None."""
+    if is_global and app is not None:
+        return "app: give either app or global=true, not both"
+    if not is_global:
+        if app is None:
+            return "app: required unless global=true"
+        error = check_app_name(app)
+        if error:
+            return "app: " + error
+    return None
+
+
 def check_config_key(key):
     if not isinstance(key, str) or not CONFIG_KEY_RE.match(key):
         return "config key %r is invalid: it must match ^[a-zA-Z_][a-zA-Z0-9_]*$" % (key,)

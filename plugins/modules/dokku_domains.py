@@ -143,7 +143,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     exit_result,
     name_options,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_or_global
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
 DOMAINS = get("domains")
@@ -153,16 +153,11 @@ def validate(module):
     """Every input check, before any dokku call; returns ``(scope, desired)``."""
     params = module.params
     app, is_global = params["app"], params["global"]
-    if is_global and app is not None:
-        module.fail_json(msg="app: give either app or global=true, not both")
-    if not is_global:
-        if app is None:
-            module.fail_json(msg="app: required unless global=true")
-        error = check_app_name(app)
-        if error:
-            module.fail_json(msg="app: " + error)
-        if params["domains"] is None and params["vhosts_enabled"] is None:
-            module.fail_json(msg="domains: give domains, vhosts_enabled or both")
+    error = check_app_or_global(app, is_global)
+    if error:
+        module.fail_json(msg=error)
+    if not is_global and params["domains"] is None and params["vhosts_enabled"] is None:
+        module.fail_json(msg="domains: give domains, vhosts_enabled or both")
     scope = GLOBAL if is_global else app
     desired = dict(domains=params["domains"], vhosts_enabled=params["vhosts_enabled"], mode=params["state"],
                    report_enabled=True)

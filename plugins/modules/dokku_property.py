@@ -146,7 +146,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import (
     exit_result,
     name_options,
 )
-from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_name
+from ansible_collections.selfhosted.dokku.plugins.module_utils._validation import check_app_or_global
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 
 PROPERTIES = get("properties")
@@ -156,14 +156,9 @@ def validate(module):
     """Every input check, before any dokku call; returns ``(scope, desired)``."""
     params = module.params
     app, is_global = params["app"], params["global"]
-    if is_global and app is not None:
-        module.fail_json(msg="app: give either app or global=true, not both")
-    if not is_global:
-        if app is None:
-            module.fail_json(msg="app: required unless global=true")
-        error = check_app_name(app)
-        if error:
-            module.fail_json(msg="app: " + error)
+    error = check_app_or_global(app, is_global)
+    if error:
+        module.fail_json(msg=error)
     if params["property"] is not None:
         if params["plugin"] is None:
             module.fail_json(msg="plugin: required with property")
