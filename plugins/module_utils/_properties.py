@@ -206,6 +206,9 @@ traefik|log-level|g|word|ERROR|proxy|Log level of traefik
 #   "type": proxy:set APP|--global [TYPE] (the property is the proxy type itself)
 #   "set-property": buildpacks:set-property APP|--global PROPERTY [VALUE]
 SET_FORMS = {"proxy": "type", "buildpacks": "set-property"}
+# plugins whose report may be missing on a host (scheduler-k3s can be left out of an install):
+# dokku_info with properties [all] reads them as empty rather than failing
+OPTIONAL_PLUGINS = ("scheduler-k3s",)
 
 
 class Property(object):
