@@ -73,3 +73,6 @@ def test_a_host_without_the_plugin_fails_clearly(bare_host):
     result = bare_host.run(K3S, {"nodes": [{"url": A}]})
     assert result.get("failed") and "scheduler-k3s plugin is not enabled" in result["msg"], result
     assert bare_host.writes() == []
+    # dokku_info (and so the export) reads such a host as having no cluster
+    info = bare_host.run("selfhosted.dokku.dokku_info", {"k3s": True, "properties": ["scheduler-k3s", "nginx"]}, tag="info")
+    assert not info.get("failed") and info["dokku"]["k3s"] == {"initialized": False, "nodes": []}, info

@@ -134,8 +134,13 @@ def parse_nodes(listing):
     return nodes
 
 
-def read_cluster(ctx):
-    """``{initialized, nodes, commands}``, read once per run (fails when the plugin is missing)."""
+def read_cluster(ctx, strict=True):
+    """``{initialized, nodes, commands}``, read once per run; the plugin missing fails the task
+    (``strict``) or reads as None."""
+    if not strict:
+        res = ctx.fetch(list_read(ctx.runner.version))
+        if res.rc != 0 and NOT_A_COMMAND in (res.stderr or "") + (res.stdout or ""):
+            return None
     def compute():
         version = ctx.runner.version
         read = list_read(version)
@@ -245,7 +250,9 @@ class SchedulerK3sFamily(Family):
     def info(self, ctx, scope):
         if scope is not None or not getattr(ctx, "info_k3s", False):
             return None
-        cluster = read_cluster(ctx)
+        cluster = read_cluster(ctx, strict=False)
+        if cluster is None:  # a host without the scheduler-k3s plugin
+            return dict(k3s=dict(initialized=False, nodes=[]))
         return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"]))
 
     def export(self, facts, scope, out):
