@@ -2,7 +2,10 @@
 captured): initialize and join two nodes as a quartet, a removal refused without allow_remove (zero
 writes) and done with it, bad inputs refused before any call, and dokku_info's k3s facts."""
 
+import os
+
 import pytest
+import yaml
 from harness import DokkuHost
 
 K3S = "selfhosted.dokku.dokku_k3s"
@@ -76,3 +79,28 @@ def test_a_host_without_the_plugin_fails_clearly(bare_host):
     # dokku_info (and so the export) reads such a host as having no cluster
     info = bare_host.run("selfhosted.dokku.dokku_info", {"k3s": True, "properties": ["scheduler-k3s", "nginx"]}, tag="info")
     assert not info.get("failed") and info["dokku"]["k3s"] == {"initialized": False, "nodes": []}, info
+
+
+def test_the_role_joins_the_hosts_of_the_inventory_groups(k3s_host):
+    """The role, off by default, then on: every host of the server and worker groups by ssh://root@ansible_host."""
+    host = k3s_host
+    inventory = {"all": {"children": {
+        "dokku": {"hosts": {"localhost": {"ansible_connection": "local"}}},
+        "dokku_k3s_servers": {"hosts": {"paas2": {"ansible_host": "10.0.0.3"}}},
+        "dokku_k3s_workers": {"hosts": {"paas3": {"ansible_host": "fd00::4"}, "paas4": {}}}}}}
+    play = {"hosts": "dokku", "gather_facts": False, "tasks": [
+        {"name": "off", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"}},
+        {"name": "on", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"},
+         "vars": {"dokku_k3s_enabled": True}}]}
+    with open(os.path.join(host.workdir, "inventory.yml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump(inventory, handle)
+    with open(os.path.join(host.workdir, "k3s.yml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump([play], handle)
+    _report, proc = host.playbook(["-i", os.path.join(host.workdir, "inventory.yml"),
+                                   os.path.join(host.workdir, "k3s.yml")], tag="role")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert host.writes("role") == [
+        ["scheduler-k3s:initialize", "--ingress-class", "nginx"],
+        ["scheduler-k3s:cluster:add", "--role", "server", "ssh://root@10.0.0.3"],
+        ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@[fd00::4]"],
+        ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@paas4"]]

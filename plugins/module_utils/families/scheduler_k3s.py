@@ -141,6 +141,7 @@ def read_cluster(ctx, strict=True):
         res = ctx.fetch(list_read(ctx.runner.version))
         if res.rc != 0 and NOT_A_COMMAND in (res.stderr or "") + (res.stdout or ""):
             return None
+
     def compute():
         version = ctx.runner.version
         read = list_read(version)

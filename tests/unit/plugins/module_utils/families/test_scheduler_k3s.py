@@ -23,10 +23,10 @@ def desired(**kwargs):
     return result
 
 
-def current(nodes=(), initialized=True, names=NEW):
+def current(nodes=(), initialized=True, names=None):
     listing = [FIRST] + [{"Name": "ip-%s" % url.rsplit("@", 1)[1].replace(".", "-"), "Roles": roles,
                           "RemoteHost": url, "Ready": True} for url, roles in nodes]
-    return dict(initialized=initialized, nodes=parse_nodes(listing) if initialized else [], commands=names)
+    return dict(initialized=initialized, nodes=parse_nodes(listing) if initialized else [], commands=names or NEW)
 
 
 def test_command_names_follow_the_037_rename():
