@@ -126,6 +126,17 @@ options:
         (app and global, text; takes effect: at once).'
       - 'B(scheduler-docker-local): C(init-process) (app and global, bool, default V(true); takes effect: restart);
         C(parallel-schedule-count) (app and global, int, default V(1); takes effect: deploy).'
+      - 'B(scheduler-k3s): C(cert-issuer-kind) (app and global, word; takes effect: deploy); C(cert-issuer-name)
+        (app and global, word; takes effect: deploy); C(deploy-timeout) (app and global, duration; takes effect:
+        deploy); C(image-pull-secrets) (app and global, text; takes effect: deploy); C(ingress-class) (global, word;
+        takes effect: deploy); C(kube-context) (global, text; takes effect: at once); C(kubeconfig-path) (global,
+        text; takes effect: at once); C(kustomize-root-path) (app and global, text; takes effect: deploy); C(letsencrypt-email-prod)
+        (app and global, text; takes effect: deploy); C(letsencrypt-email-stag) (app and global, text; takes effect:
+        deploy); C(letsencrypt-server) (app and global, word; takes effect: deploy); C(namespace) (app and global,
+        word; takes effect: deploy); C(network-interface) (global, word, default V(eth0); takes effect: at once);
+        C(node-sysctls-image) (global, text; takes effect: deploy); C(node-sysctls-pause-image) (global, text; takes
+        effect: deploy); C(rollback-on-failure) (app and global, bool; takes effect: deploy); C(shm-size) (app and
+        global, text; takes effect: restart); C(token) (global, secret; takes effect: at once).'
       - 'B(traefik): C(api-enabled) (global, bool, default V(false); takes effect: proxy rebuild); C(api-entry-point)
         (global, text; takes effect: proxy rebuild); C(api-entry-point-address) (global, text; takes effect: proxy
         rebuild); C(api-vhost) (global, text, default V(traefik.dokku.me); takes effect: proxy rebuild); C(basic-auth-password)

@@ -166,6 +166,24 @@ scheduler|selected|ag|word|docker-local|deploy|Scheduler (docker-local, k3s, nul
 scheduler|shell|ag|text||now|Shell of dokku enter and run
 scheduler-docker-local|init-process|ag|bool|true|restart|Run an init process in the containers
 scheduler-docker-local|parallel-schedule-count|ag|int|1|deploy|Process types scheduled in parallel
+scheduler-k3s|cert-issuer-kind|ag|word||deploy|Kind of the cert-manager issuer of the app's certificates
+scheduler-k3s|cert-issuer-name|ag|word||deploy|Name of the cert-manager issuer of the app's certificates
+scheduler-k3s|deploy-timeout|ag|duration||deploy|How long a k3s deploy may take before it fails (300s)
+scheduler-k3s|image-pull-secrets|ag|text||deploy|Kubernetes secret the nodes pull the app's images with
+scheduler-k3s|ingress-class|g|word||deploy|Ingress controller of the cluster (nginx, traefik); initialize sets it
+scheduler-k3s|kube-context|g|text||now|kubectl context Dokku talks to
+scheduler-k3s|kubeconfig-path|g|text||now|Path of the kubeconfig Dokku uses (k3s: /etc/rancher/k3s/k3s.yaml)
+scheduler-k3s|kustomize-root-path|ag|text||deploy|Path of the app's kustomize root in the repository
+scheduler-k3s|letsencrypt-email-prod|ag|text||deploy|Email of the Let's Encrypt production issuer
+scheduler-k3s|letsencrypt-email-stag|ag|text||deploy|Email of the Let's Encrypt staging issuer
+scheduler-k3s|letsencrypt-server|ag|word||deploy|Let's Encrypt issuer the app uses (prod, stag)
+scheduler-k3s|namespace|ag|word||deploy|Kubernetes namespace of the app
+scheduler-k3s|network-interface|g|word|eth0|now|Network interface whose address nodes join the cluster on
+scheduler-k3s|node-sysctls-image|g|text||deploy|Image of the node sysctls daemon set
+scheduler-k3s|node-sysctls-pause-image|g|text||deploy|Pause image of the node sysctls daemon set
+scheduler-k3s|rollback-on-failure|ag|bool||deploy|Roll a failed k3s deploy back
+scheduler-k3s|shm-size|ag|text||restart|Size of /dev/shm in the app's pods
+scheduler-k3s|token|g|secret||now|Cluster join token (masked; initialize creates one unless it is set first)
 traefik|api-enabled|g|bool|false|proxy|Enable the traefik API
 traefik|api-entry-point|g|text||proxy|Entry point of the traefik API
 traefik|api-entry-point-address|g|text||proxy|Address of the traefik API entry point
@@ -188,6 +206,9 @@ traefik|log-level|g|word|ERROR|proxy|Log level of traefik
 #   "type": proxy:set APP|--global [TYPE] (the property is the proxy type itself)
 #   "set-property": buildpacks:set-property APP|--global PROPERTY [VALUE]
 SET_FORMS = {"proxy": "type", "buildpacks": "set-property"}
+# plugins whose report may be missing on a host (scheduler-k3s can be left out of an install):
+# dokku_info with properties [all] reads them as empty rather than failing
+OPTIONAL_PLUGINS = ("scheduler-k3s",)
 
 
 class Property(object):

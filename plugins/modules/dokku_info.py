@@ -44,6 +44,13 @@ options:
     type: list
     elements: str
     default: []
+  k3s:
+    description:
+      - Return the k3s cluster of Dokku's scheduler-k3s plugin in RV(dokku.k3s) - whether k3s is initialized
+        and its nodes (name, SSH URL, role, ready, version), as M(selfhosted.dokku.dokku_k3s) manages them.
+      - Costs one C(scheduler-k3s:cluster:list --format json), so it is off by default.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - selfhosted.dokku.dokku
   - selfhosted.dokku.dokku.ATTRIBUTES_INFO
@@ -91,6 +98,12 @@ dokku:
         - "The stored global properties of the plugins in O(properties), as C({plugin: {property: value}}) (secret
           ones masked unless O(show_config_values=true)); each app's are in its C(properties)."
       returned: when O(properties) is not empty
+      type: dict
+    k3s:
+      description:
+        - The k3s cluster - C(initialized), and C(nodes), each with C(name), C(url) (the SSH URL it joined by,
+          empty for the Dokku host), C(role) (server or worker), C(ready) and C(version).
+      returned: when O(k3s=true)
       type: dict
     plugins:
       description: Installed plugins by name (version, enabled, core, source_url, committish).
@@ -165,6 +178,7 @@ def main():
             apps=dict(type="list", elements="str"),
             show_config_values=dict(type="bool", default=False),
             properties=dict(type="list", elements="str", default=[]),
+            k3s=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
@@ -179,6 +193,7 @@ def main():
     ctx = StateReader(module, runner)
     ctx.info_mask = dict if module.params["show_config_values"] else ctx.marker.mask
     ctx.info_properties = property_plugins(module)
+    ctx.info_k3s = module.params["k3s"]
     facts = dict(version=".".join(str(n) for n in runner.version))
     for family in FAMILIES:
         facts.update(family.info(ctx, None) or {})

@@ -16,6 +16,7 @@ WRONG = {
     "dokku_plugins": {"dokku_plugins_plugins": [{"url": "https://github.com/dokku/dokku-postgres.git"}]},
     "dokku_apps": {"dokku_apps_apps": [{"name": "web", "config_exclusive": "sometimes"}]},
     "dokku_letsencrypt": {"dokku_letsencrypt_cron_job": "daily"},
+    "dokku_k3s": {"dokku_k3s_ingress_class": "haproxy"},
     "host_hardening": {"host_hardening_firewall_tcp_ports": "http"},
     "restore_drill": {"restore_drill_type": "cassandra", "restore_drill_service": "db", "restore_drill_check": "SELECT 1;"},
     "drift_schedule": {"drift_schedule_method": "anacron", "drift_schedule_inventory": "/etc/dokku/inventory.yml"},

@@ -23,7 +23,7 @@ def test_every_family_is_in_the_table_with_its_resource_types():
     _text, table = rows()
     assert sorted(table) == sorted(family.name for family in FAMILIES)
     for family in FAMILIES:
-        drift = set(re.findall(r"`([a-z_]+)`", table[family.name][4]))
+        drift = set(re.findall(r"`([a-z0-9_]+)`", table[family.name][4]))
         assert drift == set(family.resource_types), family.name
 
 

@@ -37,6 +37,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps impor
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.registry_login import RegistryLoginFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.resource import ResourceFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scale import ScaleFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import SchedulerK3sFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.services import ServicesFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys import SshKeysFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
@@ -71,6 +72,7 @@ FAMILIES = (
     RegistryLoginFamily(),
     GitAuthFamily(),
     PsFamily(),
+    SchedulerK3sFamily(),
 )
 REGISTRY = dict((family.name, family) for family in FAMILIES)
 

@@ -32,7 +32,9 @@ def target(scope):
 
 
 def report_read(plugin, scope):
-    return Read(table.report_read_args(plugin, target(scope)))
+    # a core plugin a host may lack (its report is then "not a dokku command", read as empty)
+    ok_rcs = (0, 1) if plugin in table.OPTIONAL_PLUGINS else (0,)
+    return Read(table.report_read_args(plugin, target(scope)), ok_rcs=ok_rcs)
 
 
 def check_properties(desired, is_global):

@@ -19,6 +19,8 @@ KNOWN_PLUGINS = {
     # community plugins whose commands the double reconstructs (families/community.py)
     "http-auth": ("0.10.0", "HTTP authentication for apps"),
     "maintenance": ("0.10.1", "Maintenance mode for apps"),
+    # a core plugin the capture host lacked: enabled on request (families/scheduler_k3s.py)
+    "scheduler-k3s": ("0.38.27", "dokku core scheduler-k3s plugin"),
 }
 
 

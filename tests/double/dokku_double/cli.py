@@ -100,6 +100,7 @@ _FAMILY_MODULES = {
     "network": "families.network",
     "registry": "families.properties",
     "nginx": "families.properties",
+    "scheduler-k3s": "families.scheduler_k3s",
 }
 # the plugins whose report and setter only the property table serves
 _FAMILY_MODULES.update((name, "families.properties") for name in (

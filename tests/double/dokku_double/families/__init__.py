@@ -7,3 +7,4 @@ from . import config, domains, git, letsencrypt, plugins, ports, postgres, ssh_k
 from . import docker_options, network, resource, storage  # noqa: F401
 from . import buildpacks, certs, checks, community, registry_login  # noqa: F401
 from . import properties  # noqa: F401
+from . import scheduler_k3s  # noqa: F401

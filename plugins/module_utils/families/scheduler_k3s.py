@@ -1,0 +1,264 @@
+# -*- coding: utf-8 -*-
+# Copyright: selfhosted.dokku developers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Dokku's k3s scheduler across several servers: the cluster and its nodes (host scope).
+
+Read from ``scheduler-k3s:cluster:list --format json`` (``[{Name, Roles, Ready, RemoteHost,
+Version}]``, Go field names); a failure saying k3s is "not installed" or its "api not available"
+means the host was never initialized.  ``scheduler-k3s:initialize`` is not idempotent (a second
+run exits 1), so it is planned only when that read says so.  A node is the SSH URL Dokku joins it
+by (``RemoteHost``, which ``cluster:add`` annotates on the node); the initial server has none and
+is never touched.  ``cluster:add`` makes no duplicate check, so a node is added only when no node
+carries its URL.  Nodes the inventory does not list are removed (``cluster:remove NAME``) only
+with ``allow_remove``; without it the plan fails naming them, before any write.  Dokku 0.37.0
+renamed ``cluster-add``/``-list``/``-remove`` to ``cluster:add``/``:list``/``:remove``: the name
+follows the host's version.  The cluster's properties (``token``, ``ingress-class``, ...) belong to
+the property table (``properties: {scheduler-k3s: ...}``).
+
+Private module_utils: the API may change without notice.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Family, Plan
+from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_json_document
+from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import NOT_A_COMMAND, Read
+
+PLUGIN = "scheduler-k3s"
+RENAME_VERSION = (0, 37, 0)
+ROLES = ("server", "worker")
+INGRESS_CLASSES = ("nginx", "traefik")
+SERVER_ROLES = ("control-plane", "master", "etcd")
+SSH_URL_RE = re.compile(
+    r"^ssh://[A-Za-z_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+    r"(?::([0-9]{1,5}))?$")
+PROFILE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+KUBELET_ARG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*=[^\s,]*$")
+NOT_INITIALIZED = ("not installed", "api not available")
+ALLOW_REMOVE_HINT = "allow_remove (the role's dokku_k3s_allow_remove)"
+
+
+def command_names(version):
+    """``{add, list, remove}``: the cluster commands of a Dokku version (renamed in 0.37.0)."""
+    sep = ":" if tuple(version) >= RENAME_VERSION else "-"
+    return dict((verb, "%s:cluster%s%s" % (PLUGIN, sep, verb)) for verb in ("add", "list", "remove"))
+
+
+def list_read(version):
+    return Read([command_names(version)["list"], "--format", "json"], ok_rcs=(0, 1))
+
+
+def check_node(index, node):
+    """``(normalised node, None)`` or ``(None, "nodes[i].field: problem")``."""
+    where = "nodes[%d]" % index
+    if not isinstance(node, dict):
+        return None, "%s: must be a dict with url and role" % where
+    unknown = sorted(set(node) - set(("url", "role", "profile", "taint_scheduling", "kubelet_args",
+                                      "allow_unknown_host")))
+    if unknown:
+        return None, "%s: unknown keys %s" % (where, ", ".join(unknown))
+    url = node.get("url")
+    match = SSH_URL_RE.match(url) if isinstance(url, str) else None
+    if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
+        return None, ("%s.url: %r is not an SSH URL: give ssh://user@host or ssh://user@host:port (the user root "
+                      "or one with passwordless sudo)" % (where, url))
+    role = node.get("role") or "worker"
+    if role not in ROLES:
+        return None, "%s.role: must be server or worker, got %r" % (where, role)
+    profile = node.get("profile")
+    if profile is not None and not (isinstance(profile, str) and PROFILE_RE.match(profile)):
+        return None, "%s.profile: %r is not a node profile name (lower-case letters, digits, '-')" % (where, profile)
+    taint = node.get("taint_scheduling")
+    if taint is not None and not isinstance(taint, bool):
+        return None, "%s.taint_scheduling: must be true or false" % where
+    if taint and role != "server":
+        return None, "%s.taint_scheduling: only a server node can be tainted (Dokku refuses it on a worker)" % where
+    args = node.get("kubelet_args")
+    if isinstance(args, str):
+        args = [arg for arg in args.split(",") if arg]
+    if args is not None:
+        if not isinstance(args, list) or not all(isinstance(a, str) and KUBELET_ARG_RE.match(a) for a in args):
+            return None, "%s.kubelet_args: give a list of key=value kubelet arguments (no blanks or commas)" % where
+    allow = node.get("allow_unknown_host")
+    if allow is not None and not isinstance(allow, bool):
+        return None, "%s.allow_unknown_host: must be true or false" % where
+    return dict(url=url, role=role, profile=profile, taint_scheduling=bool(taint), kubelet_args=args or [],
+                allow_unknown_host=bool(allow)), None
+
+
+def check_cluster(desired):
+    """``(normalised desired, None)`` or ``(None, "field: problem")``."""
+    initialized = desired.get("initialized")
+    initialized = True if initialized is None else initialized
+    if not isinstance(initialized, bool):
+        return None, "initialized: must be true or false"
+    ingress = desired.get("ingress_class")
+    if ingress is not None and ingress not in INGRESS_CLASSES:
+        return None, "ingress_class: must be nginx or traefik, got %r" % (ingress,)
+    nodes = desired.get("nodes") or []
+    if not isinstance(nodes, list):
+        return None, "nodes: must be a list of {url, role}"
+    checked, seen = [], set()
+    for index, node in enumerate(nodes):
+        node, error = check_node(index, node)
+        if error:
+            return None, error
+        if node["url"] in seen:
+            return None, "nodes[%d].url: %s is listed twice" % (index, node["url"])
+        seen.add(node["url"])
+        checked.append(node)
+    if checked and not initialized:
+        return None, "nodes: a cluster with nodes must be initialized (initialized: true)"
+    allow_remove = desired.get("allow_remove")
+    if allow_remove is not None and not isinstance(allow_remove, bool):
+        return None, "allow_remove: must be true or false"
+    return dict(initialized=initialized, ingress_class=ingress, nodes=checked, allow_remove=bool(allow_remove)), None
+
+
+def node_role(roles):
+    return "server" if any(role in SERVER_ROLES for role in roles or ()) else "worker"
+
+
+def parse_nodes(listing):
+    """``[{name, url, role, ready, version}]`` from ``cluster:list --format json``."""
+    nodes = []
+    for node in listing or []:
+        if isinstance(node, dict):
+            nodes.append(dict(name=node.get("Name") or "", url=node.get("RemoteHost") or "",
+                              role=node_role(node.get("Roles")), ready=bool(node.get("Ready")),
+                              version=node.get("Version") or ""))
+    return nodes
+
+
+def read_cluster(ctx, strict=True):
+    """``{initialized, nodes, commands}``, read once per run; the plugin missing fails the task
+    (``strict``) or reads as None."""
+    if not strict:
+        res = ctx.fetch(list_read(ctx.runner.version))
+        if res.rc != 0 and NOT_A_COMMAND in (res.stderr or "") + (res.stdout or ""):
+            return None
+
+    def compute():
+        version = ctx.runner.version
+        read = list_read(version)
+        res = ctx.fetch(read)
+        names = command_names(version)
+        if res.rc != 0:
+            text = (res.stderr or "") + (res.stdout or "")
+            if any(phrase in text for phrase in NOT_INITIALIZED):
+                return dict(initialized=False, nodes=[], commands=names)
+            if NOT_A_COMMAND in text:
+                ctx.runner.fail("the scheduler-k3s plugin is not enabled on this host (dokku %s is not a dokku "
+                                "command)" % names["list"], rc=res.rc, stderr=res.stderr)
+            ctx.runner.fail("dokku %s failed" % names["list"], rc=res.rc, stdout=res.stdout, stderr=res.stderr)
+        try:
+            listing = parse_json_document(res.stdout, default=[])
+        except ValueError as exc:
+            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (names["list"], exc), stdout=res.stdout)
+        return dict(initialized=True, nodes=parse_nodes(listing), commands=names)
+    return ctx.memo("k3s:cluster", compute)
+
+
+def add_args(name, node):
+    args = [name, "--role", node["role"]]
+    if node["profile"]:
+        args += ["--profile", node["profile"]]
+    if node["taint_scheduling"]:
+        args.append("--taint-scheduling")
+    if node["kubelet_args"]:
+        args += ["--kubelet-args", ",".join(node["kubelet_args"])]
+    if node["allow_unknown_host"]:
+        args.append("--insecure-allow-unknown-hosts")
+    return args + [node["url"]]
+
+
+def plan_cluster(desired, current):
+    """``Plan``: initialize once, add the missing nodes, remove unlisted ones only when allowed."""
+    names = current["commands"]
+    joined = [node for node in current["nodes"] if node["url"]]
+    have = {}
+    for node in joined:
+        have.setdefault(node["url"], node)
+    before = dict(k3s=dict(initialized=current["initialized"],
+                           nodes=dict((node["url"], node["role"]) for node in joined)))
+    plan = Plan(before, dict(k3s=dict(initialized=current["initialized"] or desired["initialized"],
+                                      nodes=dict(before["k3s"]["nodes"]))))
+    after = plan.after["k3s"]["nodes"]
+    if current["initialized"] and not desired["initialized"]:
+        plan.error = ("initialized: k3s is installed on this host; uninstalling it is not managed here "
+                      "(dokku scheduler-k3s:uninstall); nothing was changed")
+        return plan
+    if not desired["initialized"]:
+        return plan
+    wanted = dict((node["url"], node) for node in desired["nodes"])
+    extra = [node for node in joined if node["url"] not in wanted]
+    if extra and not desired["allow_remove"]:
+        plan.error = ("nodes: the cluster has nodes the inventory does not list (%s); list them, or set %s to "
+                      "remove them; nothing was changed" % (", ".join(sorted(set(n["url"] for n in extra))),
+                                                            ALLOW_REMOVE_HINT))
+        return plan
+    for node in desired["nodes"]:
+        found = have.get(node["url"])
+        if found is not None and found["role"] != node["role"]:
+            plan.error = ("nodes: %s joined the cluster as a %s, the inventory says %s; Dokku cannot change a "
+                          "node's role: remove it (drop it from the list with %s) and add it again; nothing was "
+                          "changed" % (node["url"], found["role"], node["role"], ALLOW_REMOVE_HINT))
+            return plan
+    if not current["initialized"]:
+        init = [PLUGIN + ":initialize"]
+        if desired["ingress_class"]:
+            init += ["--ingress-class", desired["ingress_class"]]
+        plan.write(init)
+    for node in desired["nodes"]:
+        if node["url"] not in have:
+            plan.write(add_args(names["add"], node))
+        after[node["url"]] = node["role"]
+    for node in extra:
+        plan.write([names["remove"], node["name"]])
+        after.pop(node["url"], None)
+    return plan
+
+
+class SchedulerK3sFamily(Family):
+    """Desired: ``{initialized, ingress_class, nodes: [{url, role, ...}], allow_remove}`` (global scope)."""
+
+    name = "scheduler_k3s"
+    scopes = ("global",)
+    resource_type = "k3s_node"
+    extra_resource_types = ("k3s_cluster",)
+
+    def validate(self, desired, scope):
+        return check_cluster(desired)
+
+    def reads(self, ctx, scopes):
+        return [list_read(ctx.runner.version)]
+
+    def read(self, ctx, scope, desired):
+        return read_cluster(ctx)
+
+    def plan(self, scope, desired, current):
+        return plan_cluster(desired, current)
+
+    def classify(self, scope, path):
+        if len(path) > 2 and path[1] == "nodes":
+            return {"type": "k3s_node", "name": path[2]}, "role"
+        return {"type": "k3s_cluster"}, path[-1]
+
+    def info(self, ctx, scope):
+        if scope is not None or not getattr(ctx, "info_k3s", False):
+            return None
+        cluster = read_cluster(ctx, strict=False)
+        if cluster is None:  # a host without the scheduler-k3s plugin
+            return dict(k3s=dict(initialized=False, nodes=[]))
+        return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"]))
+
+    def export(self, facts, scope, out):
+        cluster = facts.get("k3s") if scope is None else None
+        if not cluster or not cluster.get("initialized"):
+            return {}
+        nodes = [dict(url=node["url"], role=node["role"]) for node in cluster.get("nodes") or [] if node.get("url")]
+        return {"dokku_k3s_enabled": True, "dokku_k3s_nodes": nodes}

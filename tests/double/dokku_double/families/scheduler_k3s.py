@@ -1,0 +1,220 @@
+"""The scheduler-k3s core plugin of the double (Dokku's multi-server scheduler): reconstructed.
+
+No transcript shows it (the capture host had no scheduler-k3s plugin): everything here follows the
+project's Dokku CLI contract, section 13, and where that is silent it is a guess, said so below.
+The plugin's commands exist when the plugin is enabled (``dokku-double-admin init --plugins
+scheduler-k3s``, ``DokkuHost(plugins=(..., "scheduler-k3s"))``).
+
+* ``scheduler-k3s:report [APP|--global] [--format json] [--FLAG]`` and ``scheduler-k3s:set``: the
+  properties of section 13, through the property table's :class:`Plugin`; the ``token`` is shown
+  as ``********`` on stdout (a guess at the mask) and raw in JSON.
+* ``scheduler-k3s:initialize``: root only; refuses a second run (`` !     k3s already installed,
+  cannot re-initialize k3s``, exit 1); stores a random token unless one is set, sets the global
+  ``ingress-class`` (``nginx`` unless given); the host becomes the first node
+  (``ip-<server ip>-<hex>``, roles control-plane/etcd/master, an empty ``RemoteHost``).  There is no
+  network: the server IP is ``--server-ip``, else ``10.0.0.2`` (made up).
+* ``scheduler-k3s:cluster:add`` / ``:list`` / ``:remove`` from Dokku 0.37.0, ``cluster-add`` /
+  ``cluster-list`` / ``cluster-remove`` before it (the version file decides; the other spelling is
+  not a dokku command).  ``cluster:add`` makes no duplicate check, as on Dokku; a node's name is
+  ``ip-<host, dots as dashes>-<hex>``, its ``RemoteHost`` the SSH URL given.  A worker's ``Roles``
+  is empty (a guess: kubectl shows ``<none>``).
+* Node state lives in ``data/scheduler-k3s/cluster.json`` under ``DOKKU_LIB_ROOT`` (the double's
+  stand-in for the k3s binary, its kubeconfig and the cluster's API).
+"""
+
+import json
+import os
+import re
+import secrets
+
+from ..core import DEFAULT_VERSION, DokkuExit, GoFlags, command, go_report, prop_get, prop_set, read_file, write_file
+from .properties import TABLE, Plugin, Prop, _set_handler
+
+PLUGIN = "scheduler-k3s"
+ROLES = {"server": ["control-plane", "etcd", "master"], "worker": []}
+K3S_VERSION = "v1.33.1+k3s1"
+DEFAULT_SERVER_IP = "10.0.0.2"
+SSH_URL_RE = re.compile(r"^ssh://([^@/\s]+)@([A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::([0-9]{1,5}))?/?$")
+MASK = "********"
+
+_SPEC = Plugin(PLUGIN, [
+    Prop("cert-issuer-kind"), Prop("cert-issuer-name"), Prop("deploy-timeout"), Prop("image-pull-secrets"),
+    Prop("ingress-class", "g"), Prop("kube-context", "g"), Prop("kubeconfig-path", "g"),
+    Prop("kustomize-root-path"), Prop("letsencrypt-email-prod"), Prop("letsencrypt-email-stag"),
+    Prop("letsencrypt-server"), Prop("namespace"), Prop("network-interface", "g", "eth0"),
+    Prop("node-sysctls-image", "g"), Prop("node-sysctls-pause-image", "g"), Prop("rollback-on-failure"),
+    Prop("shm-size"), Prop("token", "g", computed=False),
+])
+TABLE[PLUGIN] = _SPEC
+
+
+def _masked(rows):
+    return dict((flag, MASK if flag.endswith("-token") and value else value) for flag, value in rows.items())
+
+
+@command(PLUGIN + ":report", plugin=PLUGIN)
+def cmd_report(ctx, args):
+    as_json = "json" in args or "--format=json" in args
+    show = (lambda rows: rows) if as_json else _masked
+    go_report(ctx, args, PLUGIN + ":report", PLUGIN,
+              app_rows=lambda app: show(_SPEC.app_rows(ctx, app)),
+              global_rows=lambda: show(_SPEC.global_rows(ctx)),
+              json_strip=PLUGIN + "-")
+
+
+command(PLUGIN + ":set", kind="write", plugin=PLUGIN)(_set_handler(_SPEC))
+
+
+# ------------------------------------------------------------------------- the cluster
+def _state_path(ctx):
+    return ctx.libpath("data", PLUGIN, "cluster.json")
+
+
+def _load(ctx):
+    text = read_file(_state_path(ctx))
+    return json.loads(text) if text else None
+
+
+def _save(ctx, state):
+    os.makedirs(os.path.dirname(_state_path(ctx)), exist_ok=True)
+    write_file(_state_path(ctx), json.dumps(state, indent=1, sort_keys=True) + "\n")
+
+
+def _version(ctx):
+    text = (read_file(ctx.libpath("STABLE_VERSION")) or DEFAULT_VERSION).strip().lstrip("v")
+    try:
+        return tuple(int(part) for part in text.split(".")[:3])
+    except ValueError:
+        return (0, 38, 27)
+
+
+def _node_name(address):
+    return "ip-%s-%s" % (re.sub(r"[^0-9A-Za-z]+", "-", address).strip("-").lower(), secrets.token_hex(3))
+
+
+def _not_a_command(ctx, name, args):
+    ctx.err(" !     `%s` is not a dokku command." % " ".join([name] + list(args)))
+    ctx.err(" !     See `dokku help` for a list of available commands.")
+    raise DokkuExit(1)
+
+
+def _versioned(name, since_037):
+    """A cluster command that exists under this spelling only (0.37.0 renamed cluster-add to cluster:add)."""
+    def decorator(func):
+        def handler(ctx, args):
+            if (_version(ctx) >= (0, 37, 0)) != since_037:
+                _not_a_command(ctx, name, args)
+            func(ctx, name, args)
+        return handler
+    return decorator
+
+
+@command(PLUGIN + ":initialize", kind="write", plugin=PLUGIN, root_only=True)
+def cmd_initialize(ctx, args):
+    values, _positional, _extra, _seen = GoFlags(PLUGIN + ":initialize", {
+        "ingress-class": ("string", "nginx", "ingress class to use"),
+        "kubelet-args": ("string", "", "kubelet arguments"),
+        "server-ip": ("string", "", "server ip address"),
+        "taint-scheduling": ("bool", False, "taint the server so no app runs on it"),
+    }).parse(ctx, args)
+    if _load(ctx) is not None:
+        ctx.fail("k3s already installed, cannot re-initialize k3s")
+    if values["ingress-class"] not in ("nginx", "traefik"):
+        ctx.fail("Invalid ingress-class: %s" % values["ingress-class"])
+    ctx.info1("Initializing k3s")
+    ctx.info2("Updating apt")
+    ctx.info2("Installing k3s dependencies")
+    ctx.info2("Running k3s installer")
+    if not prop_get(ctx, PLUGIN, "--global", "token"):
+        prop_set(ctx, PLUGIN, "--global", "token", secrets.token_hex(32))
+    prop_set(ctx, PLUGIN, "--global", "ingress-class", values["ingress-class"])
+    address = values["server-ip"] or DEFAULT_SERVER_IP
+    _save(ctx, {"nodes": [{"Name": _node_name(address), "Roles": ROLES["server"], "Ready": True,
+                           "RemoteHost": "", "Version": K3S_VERSION,
+                           "double": {"taint-scheduling": values["taint-scheduling"],
+                                      "kubelet-args": values["kubelet-args"]}}],
+                "profiles": []})
+    ctx.info2("Installing helm charts")
+    ctx.info1("k3s initialized")
+
+
+def _add(ctx, name, args):
+    values, positional, _extra, _seen = GoFlags(name, {
+        "insecure-allow-unknown-hosts": ("bool", False, "insecure allow unknown hosts"),
+        "kubelet-args": ("string", "", "kubelet arguments"),
+        "profile": ("string", "", "node profile"),
+        "role": ("string", "worker", "node role"),
+        "server-ip": ("string", "", "server ip address"),
+        "taint-scheduling": ("bool", False, "taint the node so no app runs on it"),
+    }).parse(ctx, args)
+    state = _load(ctx)
+    if state is None:
+        ctx.fail("k3s not installed, cannot add node to cluster: /usr/local/bin/k3s does not exist")
+    if values["role"] not in ROLES:
+        ctx.fail("Invalid role: %s" % values["role"])
+    if values["taint-scheduling"] and values["role"] != "server":
+        ctx.fail("Taint scheduling can only be used on the server role")
+    if values["profile"] and values["profile"] not in state.get("profiles", []):
+        ctx.fail("Node profile %s not found" % values["profile"])
+    url = positional[0] if positional else ""
+    match = SSH_URL_RE.match(url)
+    if not match:
+        ctx.fail("Invalid remote host, must be in the format ssh://user@host:port: %s" % url)  # a guess at the text
+    ctx.info1("Joining %s to k3s cluster as %s" % (match.group(2), values["role"]))
+    ctx.info2("Updating apt")
+    ctx.info2("Installing k3s dependencies")
+    ctx.info2("Running k3s installer")
+    node = {"Name": _node_name(match.group(2)), "Roles": ROLES[values["role"]], "Ready": True,
+            "RemoteHost": url, "Version": K3S_VERSION,
+            "double": {"profile": values["profile"], "taint-scheduling": values["taint-scheduling"],
+                       "kubelet-args": values["kubelet-args"]}}
+    state["nodes"].append(node)
+    _save(ctx, state)
+    ctx.info2("Annotating node %s with dokku.com/remote-host=%s" % (node["Name"], url))
+    ctx.info1("Node %s joined the cluster" % node["Name"])
+
+
+def _list(ctx, name, args):
+    values, _positional, _extra, _seen = GoFlags(name, {
+        "format": ("string", "stdout", "format: [ stdout | json ]")}).parse(ctx, args)
+    if values["format"] not in ("stdout", "json"):
+        ctx.fail("Invalid format specified, supported formats: json, stdout")
+    state = _load(ctx)
+    if state is None:
+        ctx.fail("kubernetes api not available, cannot list cluster nodes: k3s not installed")
+    nodes = [dict((k, v) for k, v in node.items() if k != "double") for node in state["nodes"]]
+    if values["format"] == "json":
+        ctx.out(json.dumps(nodes, separators=(",", ":")))
+        return
+    rows = [("name", "ready", "roles", "version")] + [
+        (n["Name"], "true" if n["Ready"] else "false", ",".join(n["Roles"]) or "<none>", n["Version"])
+        for n in nodes]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        ctx.out("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _remove(ctx, name, args):
+    _values, positional, _extra, _seen = GoFlags(name, {}).parse(ctx, args)
+    node_name = positional[0] if positional else ""
+    if not node_name:
+        ctx.fail("Missing node name")  # a guess at the text
+    state = _load(ctx)
+    if state is None:
+        ctx.fail("kubernetes api not available, cannot remove node: k3s not installed")
+    kept = [node for node in state["nodes"] if node["Name"] != node_name]
+    if len(kept) == len(state["nodes"]):
+        ctx.fail("Node %s not found" % node_name)  # a guess at the text
+    ctx.info1("Removing %s from k3s cluster" % node_name)
+    ctx.info2("Cordoning node")
+    ctx.info2("Draining node")
+    ctx.info2("Deleting node")
+    state["nodes"] = kept
+    _save(ctx, state)
+
+
+for _colon, _dash, _func, _kind in (("cluster:add", "cluster-add", _add, "write"),
+                                    ("cluster:list", "cluster-list", _list, "read"),
+                                    ("cluster:remove", "cluster-remove", _remove, "write")):
+    command(PLUGIN + ":" + _colon, kind=_kind, plugin=PLUGIN)(_versioned(PLUGIN + ":" + _colon, True)(_func))
+    command(PLUGIN + ":" + _dash, kind=_kind, plugin=PLUGIN)(_versioned(PLUGIN + ":" + _dash, False)(_func))

@@ -1,0 +1,106 @@
+"""dokku_k3s against the double (its scheduler-k3s plugin is reconstructed from the CLI contract, not
+captured): initialize and join two nodes as a quartet, a removal refused without allow_remove (zero
+writes) and done with it, bad inputs refused before any call, and dokku_info's k3s facts."""
+
+import os
+
+import pytest
+import yaml
+from harness import DokkuHost
+
+K3S = "selfhosted.dokku.dokku_k3s"
+A, B = "ssh://root@10.0.0.3", "ssh://root@10.0.0.4"
+
+
+@pytest.fixture
+def k3s_host(tmp_path):
+    return DokkuHost(tmp_path, plugins=("scheduler-k3s",))
+
+
+def urls(host):
+    return dict((node["RemoteHost"], node["Roles"])
+                for node in host.json("scheduler-k3s:cluster:list", "--format", "json"))
+
+
+BAD = [
+    ({"nodes": [{"url": "root@10.0.0.3"}]}, "nodes[0].url: 'root@10.0.0.3' is not an SSH URL"),
+    ({"nodes": [{"url": "ssh://root@10.0.0.3 --role server"}]}, "is not an SSH URL"),
+    ({"nodes": [{"url": A, "role": "agent"}]}, "role"),
+    ({"nodes": [{"url": A, "taint_scheduling": True}]}, "only a server node can be tainted"),
+    ({"nodes": [{"url": A}, {"url": A}]}, "listed twice"),
+]
+
+
+def test_initialize_join_refuse_and_remove(k3s_host):
+    host = k3s_host
+    nodes = [{"url": A, "role": "server"}, {"url": B}]
+    expected = [["dokku", "scheduler-k3s:initialize", "--ingress-class", "nginx"],
+                ["dokku", "scheduler-k3s:cluster:add", "--role", "server", A],
+                ["dokku", "scheduler-k3s:cluster:add", "--role", "worker", B]]
+    check, real, _check2, _real2 = host.quartet(K3S, {"ingress_class": "nginx", "nodes": nodes},
+                                                expected_commands=expected)
+    assert check["diff"] == {"before": {"initialized": False, "nodes": {}},
+                             "after": {"initialized": True, "nodes": {A: "server", B: "worker"}}}
+    assert real["family_diff"]["global"]["scheduler_k3s"]["after"] == {
+        "k3s": {"initialized": True, "nodes": {A: "server", B: "worker"}}}
+    assert urls(host) == {"": ["control-plane", "etcd", "master"], A: ["control-plane", "etcd", "master"], B: []}
+    token = host.json("scheduler-k3s:report", "--global", "--format", "json")["global-token"]
+    assert len(token) == 64
+
+    tasks = [{"module": K3S, "args": {"nodes": [nodes[0]]}, "tag": "refused"},
+             {"module": K3S, "args": {"nodes": [nodes[0]], "allow_remove": True}, "check": True, "tag": "rm-check"},
+             {"module": K3S, "args": {"nodes": [nodes[0]], "allow_remove": True}, "tag": "rm"},
+             {"module": K3S, "args": {"nodes": [nodes[0]], "allow_remove": True}, "tag": "rm-again"},
+             {"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}, "tag": "info"}]
+    tasks += [{"module": K3S, "args": args, "tag": "bad-%d" % i} for i, (args, _p) in enumerate(BAD)]
+    results, _proc = host.run_tasks(tasks)
+    refused, rm_check, removed, again, info = results[:5]
+    assert refused.get("failed") and B in refused["msg"] and "allow_remove" in refused["msg"], refused
+    assert host.writes("refused") == []
+    assert rm_check["changed"] and host.writes("rm-check") == []
+    assert removed["changed"] and removed["commands"] == rm_check["commands"]
+    assert [argv[0] for argv in host.writes("rm")] == ["scheduler-k3s:cluster:remove"]
+    assert host.writes("rm")[0][1].startswith("ip-10-0-0-4-")
+    assert removed["diff"]["after"]["nodes"] == {A: "server"}
+    assert not again["changed"] and host.writes("rm-again") == []
+    assert urls(host) == {"": ["control-plane", "etcd", "master"], A: ["control-plane", "etcd", "master"]}
+    k3s = info["dokku"]["k3s"]
+    assert k3s["initialized"] and [(n["url"], n["role"]) for n in k3s["nodes"]] == [("", "server"), (A, "server")]
+
+    for (args, problem), result in zip(BAD, results[5:]):
+        assert result.get("failed") and problem in result["msg"], (args, result.get("msg"))
+    assert [call for call in host.calls() if call.get("tag", "").startswith("bad-")] == []
+
+
+def test_a_host_without_the_plugin_fails_clearly(bare_host):
+    result = bare_host.run(K3S, {"nodes": [{"url": A}]})
+    assert result.get("failed") and "scheduler-k3s plugin is not enabled" in result["msg"], result
+    assert bare_host.writes() == []
+    # dokku_info (and so the export) reads such a host as having no cluster
+    info = bare_host.run("selfhosted.dokku.dokku_info", {"k3s": True, "properties": ["scheduler-k3s", "nginx"]}, tag="info")
+    assert not info.get("failed") and info["dokku"]["k3s"] == {"initialized": False, "nodes": []}, info
+
+
+def test_the_role_joins_the_hosts_of_the_inventory_groups(k3s_host):
+    """The role, off by default, then on: every host of the server and worker groups by ssh://root@ansible_host."""
+    host = k3s_host
+    inventory = {"all": {"children": {
+        "dokku": {"hosts": {"localhost": {"ansible_connection": "local"}}},
+        "dokku_k3s_servers": {"hosts": {"paas2": {"ansible_host": "10.0.0.3"}}},
+        "dokku_k3s_workers": {"hosts": {"paas3": {"ansible_host": "fd00::4"}, "paas4": {}}}}}}
+    play = {"hosts": "dokku", "gather_facts": False, "tasks": [
+        {"name": "off", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"}},
+        {"name": "on", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"},
+         "vars": {"dokku_k3s_enabled": True}}]}
+    with open(os.path.join(host.workdir, "inventory.yml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump(inventory, handle)
+    with open(os.path.join(host.workdir, "k3s.yml"), "w", encoding="utf-8") as handle:
+        yaml.safe_dump([play], handle)
+    _report, proc = host.playbook(["-i", os.path.join(host.workdir, "inventory.yml"),
+                                   os.path.join(host.workdir, "k3s.yml")], tag="role")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert host.writes("role") == [
+        ["scheduler-k3s:initialize", "--ingress-class", "nginx"],
+        ["scheduler-k3s:cluster:add", "--role", "server", "ssh://root@10.0.0.3"],
+        ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@[fd00::4]"],
+        ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@paas4"]]

@@ -1,0 +1,110 @@
+"""The scheduler_k3s family without Dokku: validation, the plan, the command names by version."""
+
+import pytest
+
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import (
+    command_names,
+    parse_nodes,
+    plan_cluster,
+)
+
+FAMILY = get("scheduler_k3s")
+NEW = command_names((0, 38, 27))
+OLD = command_names((0, 36, 0))
+A, B, C = "ssh://root@10.0.0.3", "ssh://root@10.0.0.4", "ssh://admin@node-c.example.com:2222"
+FIRST = {"Name": "ip-10-0-0-2-aaaaaa", "Roles": ["control-plane", "etcd", "master"], "Ready": True,
+         "RemoteHost": "", "Version": "v1.33.1+k3s1"}
+
+
+def desired(**kwargs):
+    result, error = FAMILY.validate(kwargs, "--global")
+    assert error is None, error
+    return result
+
+
+def current(nodes=(), initialized=True, names=None):
+    listing = [FIRST] + [{"Name": "ip-%s" % url.rsplit("@", 1)[1].replace(".", "-"), "Roles": roles,
+                          "RemoteHost": url, "Ready": True} for url, roles in nodes]
+    return dict(initialized=initialized, nodes=parse_nodes(listing) if initialized else [], commands=names or NEW)
+
+
+def test_command_names_follow_the_037_rename():
+    assert NEW == {"add": "scheduler-k3s:cluster:add", "list": "scheduler-k3s:cluster:list",
+                   "remove": "scheduler-k3s:cluster:remove"}
+    assert OLD["add"] == "scheduler-k3s:cluster-add" and OLD["remove"] == "scheduler-k3s:cluster-remove"
+    assert command_names((0, 37, 0))["list"] == "scheduler-k3s:cluster:list"
+
+
+def test_a_new_cluster_is_initialized_once_and_every_node_added():
+    want = desired(ingress_class="traefik", nodes=[{"url": A, "role": "server", "taint_scheduling": True},
+                                                   {"url": B, "kubelet_args": ["max-pods=50"]}])
+    plan = plan_cluster(want, current(initialized=False))
+    assert plan.error is None
+    assert plan.argvs() == [
+        ["dokku", "scheduler-k3s:initialize", "--ingress-class", "traefik"],
+        ["dokku", "scheduler-k3s:cluster:add", "--role", "server", "--taint-scheduling", A],
+        ["dokku", "scheduler-k3s:cluster:add", "--role", "worker", "--kubelet-args", "max-pods=50", B]]
+    assert plan.before == {"k3s": {"initialized": False, "nodes": {}}}
+    assert plan.after == {"k3s": {"initialized": True, "nodes": {A: "server", B: "worker"}}}
+
+
+def test_an_initialized_cluster_gets_only_its_missing_nodes_by_the_version_s_command():
+    want = desired(nodes=[{"url": A, "role": "server"}, {"url": B}])
+    plan = plan_cluster(want, current([(A, ["control-plane", "etcd", "master"])], names=OLD))
+    assert plan.argvs() == [["dokku", "scheduler-k3s:cluster-add", "--role", "worker", B]]
+    in_sync = plan_cluster(want, current([(A, ["control-plane", "master"]), (B, [])]))
+    assert in_sync.writes == [] and not in_sync.changed
+
+
+def test_unlisted_nodes_are_refused_without_allow_remove_and_removed_with_it():
+    have = current([(A, ["control-plane"]), (B, [])])
+    refused = plan_cluster(desired(nodes=[{"url": A, "role": "server"}]), have)
+    assert refused.writes == [] and B in refused.error and "allow_remove" in refused.error
+    assert "dokku_k3s_allow_remove" in refused.error
+    removed = plan_cluster(desired(nodes=[{"url": A, "role": "server"}], allow_remove=True), have)
+    assert removed.argvs() == [["dokku", "scheduler-k3s:cluster:remove", "ip-10-0-0-4"]]
+    assert removed.after["k3s"]["nodes"] == {A: "server"}
+
+
+def test_the_first_server_is_never_removed_and_a_role_change_is_refused():
+    plan = plan_cluster(desired(nodes=[], allow_remove=True), current())
+    assert plan.writes == [] and plan.error is None
+    wrong = plan_cluster(desired(nodes=[{"url": A, "role": "worker"}]), current([(A, ["control-plane"])]))
+    assert wrong.writes == [] and "joined the cluster as a server" in wrong.error
+
+
+def test_uninstalling_is_not_managed():
+    assert "not managed" in plan_cluster(desired(initialized=False), current()).error
+    assert plan_cluster(desired(initialized=False), current(initialized=False)).writes == []
+
+
+@pytest.mark.parametrize("value,problem", [
+    ({"nodes": [{"url": "root@10.0.0.3"}]}, "nodes[0].url: 'root@10.0.0.3' is not an SSH URL"),
+    ({"nodes": [{"url": "ssh://10.0.0.3"}]}, "is not an SSH URL"),
+    ({"nodes": [{"url": "ssh://root@10.0.0.3:99999"}]}, "is not an SSH URL"),
+    ({"nodes": [{"url": "ssh://root@host; rm -rf /"}]}, "is not an SSH URL"),
+    ({"nodes": [{"url": A, "role": "agent"}]}, "nodes[0].role: must be server or worker"),
+    ({"nodes": [{"url": A, "taint_scheduling": True}]}, "only a server node can be tainted"),
+    ({"nodes": [{"url": A}, {"url": A}]}, "nodes[1].url: %s is listed twice" % A),
+    ({"nodes": [{"url": A, "kubelet_args": ["max pods=1"]}]}, "kubelet_args"),
+    ({"nodes": [{"url": A}], "initialized": False}, "must be initialized"),
+    ({"ingress_class": "haproxy"}, "ingress_class: must be nginx or traefik"),
+])
+def test_bad_input_is_refused(value, problem):
+    result, error = FAMILY.validate(value, "--global")
+    assert result is None and problem in error
+
+
+def test_good_urls_pass():
+    assert desired(nodes=[{"url": C}, {"url": "ssh://root@[fd00::5]:22", "role": "server"}])["nodes"][0]["url"] == C
+
+
+def test_drift_classification_and_export():
+    assert FAMILY.classify("--global", ("k3s", "nodes", A)) == ({"type": "k3s_node", "name": A}, "role")
+    assert FAMILY.classify("--global", ("k3s", "initialized")) == ({"type": "k3s_cluster"}, "initialized")
+    facts = {"k3s": {"initialized": True, "nodes": parse_nodes(
+        [FIRST, {"Name": "n", "Roles": [], "RemoteHost": B}])}}
+    assert FAMILY.export(facts, None, None) == {"dokku_k3s_enabled": True,
+                                                "dokku_k3s_nodes": [{"url": B, "role": "worker"}]}
+    assert FAMILY.export({"k3s": {"initialized": False, "nodes": []}}, None, None) == {}

@@ -1,0 +1,74 @@
+"""The double's scheduler-k3s plugin (reconstructed from the CLI contract, section 13)."""
+
+import json
+import os
+
+import pytest
+from dokku_double import cli
+from dokku_double.admin import init_state
+
+
+@pytest.fixture
+def k3s(tmp_path):
+    env = dict(os.environ, DOKKU_ROOT=str(tmp_path / "home"), DOKKU_LIB_ROOT=str(tmp_path / "lib"),
+               DOKKU_DOUBLE_DIR=str(tmp_path / "double"))
+
+    def run(*args, version=None):
+        if version:
+            init_state(env=env, version=version, plugins=("scheduler-k3s",), wipe=False)
+        return cli.run(list(args), env=env, euid=0)
+
+    init_state(env=env, plugins=("scheduler-k3s",))
+    return run
+
+
+def nodes(k3s):
+    rc, out, err = k3s("scheduler-k3s:cluster:list", "--format", "json")
+    assert rc == 0, err
+    return json.loads(out)
+
+
+def test_initialize_once_with_a_pre_seeded_token_and_the_ingress_class(k3s):
+    rc, _out, err = k3s("scheduler-k3s:cluster:list", "--format", "json")
+    assert rc == 1 and "kubernetes api not available" in err
+    assert k3s("scheduler-k3s:set", "--global", "token", "seeded")[0] == 0
+    assert k3s("scheduler-k3s:initialize", "--ingress-class", "bogus")[2] == " !     Invalid ingress-class: bogus\n"
+    rc, out, _err = k3s("scheduler-k3s:initialize", "--ingress-class", "traefik")
+    assert rc == 0 and out.startswith("-----> Initializing k3s\n=====> Updating apt\n")
+    assert k3s("scheduler-k3s:initialize") == (1, "", " !     k3s already installed, cannot re-initialize k3s\n")
+    report = json.loads(k3s("scheduler-k3s:report", "--global", "--format", "json")[1])
+    assert (report["global-token"], report["global-ingress-class"]) == ("seeded", "traefik")
+    assert "seeded" not in k3s("scheduler-k3s:report", "--global")[1]  # masked on stdout
+    (first,) = nodes(k3s)
+    assert first["RemoteHost"] == "" and first["Roles"] == ["control-plane", "etcd", "master"]
+    assert first["Name"].startswith("ip-10-0-0-2-") and sorted(first) == ["Name", "Ready", "RemoteHost", "Roles",
+                                                                          "Version"]
+
+
+def test_cluster_add_list_remove_and_their_errors(k3s):
+    assert "k3s not installed, cannot add node" in k3s("scheduler-k3s:cluster:add", "ssh://root@10.0.0.3")[2]
+    k3s("scheduler-k3s:initialize")
+    assert k3s("scheduler-k3s:cluster:add", "--role", "boss", "ssh://root@h")[2] == " !     Invalid role: boss\n"
+    tainted = k3s("scheduler-k3s:cluster:add", "--taint-scheduling", "ssh://root@h")
+    assert "only be used on the server role" in tainted[2]
+    assert "Node profile p not found" in k3s("scheduler-k3s:cluster:add", "--profile", "p", "ssh://root@h")[2]
+    assert k3s("scheduler-k3s:cluster:add", "--role", "server", "--taint-scheduling", "ssh://root@10.0.0.3:2222")[0] == 0
+    assert k3s("scheduler-k3s:cluster:add", "ssh://root@10.0.0.3:2222")[0] == 0  # no duplicate check
+    added = [node for node in nodes(k3s) if node["RemoteHost"]]
+    assert [n["Roles"] for n in added] == [["control-plane", "etcd", "master"], []]
+    assert all(n["Name"].startswith("ip-10-0-0-3-") for n in added)
+    assert k3s("scheduler-k3s:cluster:remove", added[1]["Name"])[0] == 0
+    assert k3s("scheduler-k3s:cluster:remove", added[1]["Name"])[0] == 1
+    assert len(nodes(k3s)) == 2
+    assert k3s("scheduler-k3s:cluster:list")[1].startswith("name ")
+
+
+def test_the_037_rename(k3s):
+    rc, _out, err = k3s("scheduler-k3s:cluster-list", "--format", "json")
+    assert rc == 1 and "is not a dokku command" in err
+    rc, _out, err = k3s("scheduler-k3s:cluster:list", "--format", "json", version="0.36.4")
+    assert rc == 1 and "is not a dokku command" in err
+    k3s("scheduler-k3s:initialize")
+    assert k3s("scheduler-k3s:cluster-add", "ssh://root@10.0.0.9")[0] == 0
+    rc, out, _err = k3s("scheduler-k3s:cluster-list", "--format", "json")
+    assert rc == 0 and json.loads(out)[1]["RemoteHost"] == "ssh://root@10.0.0.9"
