@@ -31,7 +31,7 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_json_document
+from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_json_document, zip_all_app_report
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import Read, as_read
 from ansible_collections.selfhosted.dokku.plugins.module_utils._secrets import ValueMarker
 
@@ -46,7 +46,21 @@ COST_MS = {
     "letsencrypt:active": 80,
     "letsencrypt:list": 80,
     "letsencrypt:list:per_app": 25,
+    # PLUGIN:report APP; its all-app form costs as much once plus this per app on the host
+    # (estimated from Dokku 0.38.27's source: Go reports of property files like apps:report,
+    # ps:report inspects each app's containers, git:report runs git once per app)
+    "PLUGIN:report": 49,
+    "PLUGIN:report:all_apps_per_app": 10,
+    "apps:report:all_apps_per_app": 6,
+    "network:report": 50,
+    "storage:report": 50,
+    "resource:report": 50,
+    "docker-options:report": 50,
+    "ps:report:all_apps_per_app": 40,
+    "git:report:all_apps_per_app": 15,
 }
+# what any call costs on top of Dokku's own time (the container exec or SSH round trip, measured)
+CALL_MS = 66
 
 
 def scope_key(scope):
@@ -291,6 +305,64 @@ class StateReader(object):
     def cheaper(self, per_scope, scopes, host_wide, per_app=0, apps=0):
         """True when one host-wide read costs less than ``scopes`` per-scope reads."""
         return COST_MS[per_scope] * scopes > COST_MS[host_wide] + (COST_MS[per_app] if per_app else 0) * apps
+
+    def all_app_report(self, plugin, apps):
+        """Whether ``apps`` (existing apps) read ``PLUGIN:report`` cheaper in its all-app form.
+
+        One call that reports every app on the host costs its start-up once plus a little per
+        app; per-app calls each cost a call's round trip and the start-up.  Only worth it
+        when most of the host's apps need the report, so a run over a few apps keeps the
+        per-app reads.
+        """
+        apps = [app for app in apps if app not in self.created]
+        if len(apps) < 2:
+            return False
+        per_call = CALL_MS + COST_MS.get(plugin + ":report", COST_MS["PLUGIN:report"])
+        per_app = COST_MS.get(plugin + ":report:all_apps_per_app", COST_MS["PLUGIN:report:all_apps_per_app"])
+        return per_call * len(apps) > per_call + per_app * len(self.app_list())
+
+    def report_reads(self, plugin, apps, per_app):
+        """The reads of ``PLUGIN:report`` for these apps: one all-app read when that costs less
+        (:meth:`all_app_report`; remembered for :meth:`app_report`), else ``per_app(app)`` each."""
+        if self.all_app_report(plugin, apps):
+            self.memo("all-app reports", dict)[plugin] = True
+            return [all_app_read(plugin)]
+        return [per_app(app) for app in apps]
+
+    def app_report(self, plugin, app, read, default=None):
+        """An app's ``PLUGIN:report --format json``: its row of the all-app report when
+        :meth:`report_reads` chose that form, else ``read`` (its per-app read) decoded."""
+        row = self.app_row(plugin, app)
+        return row if row is not None else self.json(read, default=default)
+
+    def app_row(self, plugin, app):
+        """The app's row of the all-app report when :meth:`report_reads` chose it, else None."""
+        if not self.memo("all-app reports", dict).get(plugin):
+            return None
+        rows = self.app_rows(plugin)
+        return rows.get(app) if rows is not None else None
+
+    def app_rows(self, plugin):
+        """The all-app report as ``{app: report}``; None when it failed or its rows do not pair
+        with ``apps:list`` (the caller then reads per app)."""
+
+        def compute():
+            read = all_app_read(plugin)
+            res = self.fetch(read)
+            if res.rc != 0:
+                return None
+            try:
+                return zip_all_app_report(self.app_list(), res.stdout)
+            except ValueError:
+                return None
+        return self.memo(("all-app rows", plugin), compute)
+
+
+def all_app_read(plugin):
+    """``PLUGIN:report --format json`` of every app: one JSON object per line, in apps:list order
+    (Dokku 0.38.27's Go reports loop over the apps), without the app's name.  Its failure (one app's
+    report failing stops the loop) is not the run's: the apps are then read one by one."""
+    return Read([plugin + ":report", "--format", "json"], ok_rcs=(0, 1))
 
 
 class Converger(object):

@@ -209,6 +209,13 @@ SET_FORMS = {"proxy": "type", "buildpacks": "set-property"}
 # plugins whose report may be missing on a host (scheduler-k3s can be left out of an install):
 # dokku_info with properties [all] reads them as empty rather than failing
 OPTIONAL_PLUGINS = ("scheduler-k3s",)
+# plugins whose PLUGIN:report without an app reports every app, one JSON object per line in
+# apps:list order (Dokku 0.38.27's Go reports loop over the apps); letsencrypt is a community
+# plugin with its own report, and an optional plugin may be missing
+ALL_APP_REPORTS = frozenset(plugin for plugin in (
+    "app-json", "apps", "builder", "builder-dockerfile", "builder-herokuish", "builder-lambda", "builder-nixpacks",
+    "builder-pack", "builder-railpack", "buildpacks", "caddy", "checks", "cron", "git", "haproxy", "logs", "network",
+    "nginx", "openresty", "proxy", "ps", "registry", "scheduler", "scheduler-docker-local", "traefik"))
 
 
 class Property(object):

@@ -54,7 +54,7 @@ def report_read(app):
 
 def read_list(ctx, app):
     """The app's buildpacks in order (``list``, comma-separated); None when the app is missing."""
-    report = ctx.json(report_read(app))
+    report = ctx.app_report("buildpacks", app, report_read(app))
     if report is None:
         return None
     return [item for item in (report.get("list") or "").split(",") if item]
@@ -195,7 +195,7 @@ class BuildpacksFamily(Family):
         return dict(buildpacks=stored), None
 
     def reads(self, ctx, scopes):
-        return [report_read(scope) for scope, _desired in scopes]
+        return ctx.report_reads("buildpacks", [scope for scope, _desired in scopes], report_read)
 
     def read(self, ctx, scope, desired):
         current = [] if scope in ctx.created else read_list(ctx, scope)

@@ -40,7 +40,7 @@ def parse_list(value):
 
 def read_lists(ctx, app):
     """``{disabled: [...], skipped: [...]}`` as Dokku stores them; None when the app is missing."""
-    report = ctx.json(report_read(app))
+    report = ctx.app_report("checks", app, report_read(app))
     if report is None:
         return None
     return dict(disabled=parse_list(report.get("disabled-list")), skipped=parse_list(report.get("skipped-list")))
@@ -190,7 +190,7 @@ class ChecksFamily(Family):
         return (None, "checks." + error) if error else (result, None)
 
     def reads(self, ctx, scopes):
-        return [report_read(scope) for scope, _desired in scopes]
+        return ctx.report_reads("checks", [scope for scope, _desired in scopes], report_read)
 
     def read(self, ctx, scope, desired):
         if scope in ctx.created:

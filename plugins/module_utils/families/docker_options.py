@@ -175,10 +175,12 @@ def report_read(app):
 
 def read_options(ctx, app):
     """``{phase: [options]}`` from the JSON report's ``-list`` keys; None for a missing app."""
-    res = ctx.fetch(report_read(app))
-    if res.rc == 20:
-        return None
-    report = ctx.json(report_read(app), default={}) or {}
+    report = ctx.app_row("docker-options", app)
+    if report is None:
+        res = ctx.fetch(report_read(app))
+        if res.rc == 20:
+            return None
+        report = ctx.json(report_read(app), default={}) or {}
     phases = {}
     for phase in PHASES:
         values = report.get(phase + "-list")
@@ -226,7 +228,7 @@ class DockerOptionsFamily(Family):
         return dict(desired, phases=phases), None
 
     def reads(self, ctx, scopes):
-        return [report_read(scope) for scope, _desired in scopes]
+        return ctx.report_reads("docker-options", [scope for scope, _desired in scopes], report_read)
 
     def read(self, ctx, scope, desired):
         if scope in ctx.created:

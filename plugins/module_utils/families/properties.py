@@ -88,7 +88,25 @@ class PropertiesFamily(Family):
         return (None, "properties." + error) if error else (result, None)
 
     def reads(self, ctx, scopes):
-        return [report_read(plugin, scope) for scope, desired in scopes for plugin in sorted(desired or {})]
+        """Per scope and plugin ``PLUGIN:report``, or one all-app report of a plugin most apps list."""
+        scopes_of = {}
+        for scope, desired in scopes:
+            for plugin in sorted(desired or {}):
+                scopes_of.setdefault(plugin, []).append(scope)
+        reads = []
+        for plugin in sorted(scopes_of):
+            reads += [report_read(plugin, scope) for scope in scopes_of[plugin] if target(scope) == GLOBAL]
+            apps = [scope for scope in scopes_of[plugin] if target(scope) != GLOBAL]
+            if plugin in table.ALL_APP_REPORTS:
+                reads += ctx.report_reads(plugin, apps, lambda app, plugin=plugin: report_read(plugin, app))
+            else:
+                reads += [report_read(plugin, app) for app in apps]
+        return reads
+
+    def _report(self, ctx, plugin, scope):
+        if target(scope) == GLOBAL:
+            return ctx.json(report_read(plugin, scope), default={}) or {}
+        return ctx.app_report(plugin, scope, report_read(plugin, scope), default={}) or {}
 
     def _state(self, ctx, scope, desired, fresh):
         is_global = target(scope) == GLOBAL
@@ -98,7 +116,7 @@ class PropertiesFamily(Family):
                 report = ctx.json(report_read(plugin, None), default={}) or {}
                 raw = dict((name, FRESH.get((plugin, name), "")) for name in desired[plugin])
             else:
-                report = ctx.json(report_read(plugin, scope), default={}) or {}
+                report = self._report(ctx, plugin, scope)
                 raw = dict((name, report.get(table.TABLE[plugin][name].report_key(is_global), "") or "")
                            for name in desired[plugin])
             inherited = None if is_global else dict(

@@ -18,7 +18,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.properti
 
 
 def read_enabled(ctx, app):
-    report = ctx.json(report_read("proxy", app), default={}) or {}
+    report = ctx.app_report("proxy", app, report_read("proxy", app), default={}) or {}
     return report.get("enabled", "true") != "false"
 
 
@@ -42,7 +42,7 @@ class ProxyFamily(Family):
         return dict(proxy_enabled=bool(entry["proxy_enabled"]))
 
     def reads(self, ctx, scopes):
-        return [report_read("proxy", scope) for scope, _desired in scopes]
+        return ctx.report_reads("proxy", [scope for scope, _desired in scopes], lambda app: report_read("proxy", app))
 
     def read(self, ctx, scope, desired):
         if not ctx.app_exists(scope):

@@ -32,7 +32,7 @@ def report_read(app):
 
 def app_is_deployed(ctx, app):
     """``ps:report``'s ``deployed``: whether the app runs something a restart would restart."""
-    return (ctx.json(report_read(app), default={}) or {}).get("deployed") == "true"
+    return (ctx.app_report("ps", app, report_read(app), default={}) or {}).get("deployed") == "true"
 
 
 def normalise_scale(scale):
@@ -57,7 +57,7 @@ def scale_read(app):
 def read_ps(ctx, app, with_scale):
     """``ps:report`` (and, ``with_scale``, ``ps:scale``) of an app as a dict; an empty, undeployed app
     (after the missing-app answer: a failure, or a warning in check mode) when it does not exist."""
-    report = ctx.json(report_read(app))
+    report = ctx.app_report("ps", app, report_read(app))
     if report is None:
         ctx.runner.missing_app(app)
         return dict(deployed=False, running="false", can_scale=True, restart_policy="", scale={})

@@ -130,6 +130,9 @@ def report_read(app):
 
 
 def read_resources(ctx, app):
+    row = ctx.app_row("resource", app)
+    if row is not None:
+        return parse_report(row)
     res = ctx.fetch(report_read(app))
     if res.rc == 20:
         return None
@@ -174,7 +177,7 @@ class ResourceFamily(Family):
         return normalised, None
 
     def reads(self, ctx, scopes):
-        return [report_read(scope) for scope, _desired in scopes]
+        return ctx.report_reads("resource", [scope for scope, _desired in scopes], report_read)
 
     def read(self, ctx, scope, desired):
         if scope in ctx.created:

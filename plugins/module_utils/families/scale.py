@@ -57,10 +57,8 @@ class ScaleFamily(Family):
             return None, "scale: %s" % exc
 
     def reads(self, ctx, scopes):
-        reads = []
-        for scope, _desired in scopes:
-            reads += [report_read(scope), scale_read(scope)]
-        return reads
+        apps = [scope for scope, _desired in scopes]
+        return ctx.report_reads("ps", apps, report_read) + [scale_read(app) for app in apps]
 
     def read(self, ctx, scope, desired):
         if scope in ctx.created:

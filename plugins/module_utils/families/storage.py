@@ -239,6 +239,9 @@ def parse_attachments(report):
 
 
 def read_attachments(ctx, app):
+    row = ctx.app_row("storage", app)
+    if row is not None:
+        return parse_attachments(row)
     res = ctx.fetch(report_read(app))
     if res.rc == 20:
         return None
@@ -513,7 +516,7 @@ class StorageFamily(Family):
         return desired.get("destroy") or any(m["entry"] is not None for m in desired["mounts"])
 
     def reads(self, ctx, scopes):
-        reads = [report_read(scope) for scope, _desired in scopes]
+        reads = ctx.report_reads("storage", [scope for scope, _desired in scopes], report_read)
         if any(self._needs_entries(desired) for _scope, desired in scopes):
             reads.append(ENTRIES_READ)
         return reads

@@ -10,7 +10,7 @@ transcript shows ``--label "com.example.q=a b"`` stored as ``--label 'com.exampl
 Process-scoped options (``--process``) and the parser's error texts are reconstructed.
 """
 
-from ..core import command, go_json, not_implemented, prop_path, read_lines, remove_path, verify_app, write_lines
+from ..core import NO_APPS, command, go_json, list_apps, not_implemented, prop_path, read_lines, remove_path, verify_app, write_lines
 
 PHASES = ("build", "deploy", "run")
 DEFAULT = "_default_"
@@ -194,8 +194,18 @@ def cmd_report(ctx, args):
             subjects.append(args[i])
         i += 1
     if not subjects:
-        not_implemented(ctx, "docker-options:report of every app")
-    app = verify_app(ctx, subjects[0])
+        # every app, one report after another (Go's loop over the apps, in apps:list order)
+        apps = list_apps(ctx)
+        if not apps:
+            ctx.err(NO_APPS)
+            return
+        for app in apps:
+            report_one(ctx, app, fmt, flags)
+        return
+    report_one(ctx, verify_app(ctx, subjects[0]), fmt, flags)
+
+
+def report_one(ctx, app, fmt, flags):
     rows = {"--docker-options-%s" % phase: " ".join(get_options(ctx, app, phase)) for phase in PHASES}
     if fmt not in ("stdout", "json"):
         ctx.fail('Format must be "stdout" or "json": "%s"' % fmt)

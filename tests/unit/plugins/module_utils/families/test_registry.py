@@ -8,6 +8,7 @@ import sys
 import yaml
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import COST_MS
+from ansible_collections.selfhosted.dokku.plugins.module_utils._properties import ALL_APP_REPORTS
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import entry_options, entry_spec
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", ".."))
@@ -37,7 +38,13 @@ def test_read_costs_follow_the_latency_model_of_the_double():
         model = json.load(handle)["commands"]
     aliases = {"letsencrypt:list:per_app": "letsencrypt:list:all_apps_per_app"}
     for read, cost in COST_MS.items():
-        assert model[aliases.get(read, read)] == cost, read
+        if not read.startswith("PLUGIN:"):
+            assert model[aliases.get(read, read)] == cost, read
+    # every report a family may read in its all-app form (StateReader.report_reads)
+    for plugin in sorted(ALL_APP_REPORTS | {"storage", "resource", "docker-options"}):
+        assert model[plugin + ":report"] == COST_MS.get(plugin + ":report", COST_MS["PLUGIN:report"]), plugin
+        per_app = COST_MS.get(plugin + ":report:all_apps_per_app", COST_MS["PLUGIN:report:all_apps_per_app"])
+        assert model[plugin + ":report:all_apps_per_app"] == per_app, plugin
 
 
 def test_every_resource_type_a_family_classifies_with_is_declared_and_in_the_schema():
