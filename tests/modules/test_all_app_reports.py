@@ -86,8 +86,8 @@ def test_a_failed_all_app_read_falls_back_to_per_app_reads(host):
     host.faults([{"on": "read", "command": "nginx:report", "rc": 1, "stderr": " !     boom\n"}])
     result = host.run(APPS, {"apps": ENTRIES, "create_apps": False}, check=True, tag="fallback")
     nginx = [argv for argv in reads(host, "fallback") if argv[0] == "nginx:report"]
-    assert nginx == [["nginx:report", "--format", "json"]] + [["nginx:report", name, "--format", "json"]
-                                                             for name in MANAGED]
+    per_app_reads = [["nginx:report", name, "--format", "json"] for name in MANAGED]
+    assert nginx == [["nginx:report", "--format", "json"]] + per_app_reads
     assert result["commands"] == expected["commands"] and result["diff"] == expected["diff"]
 
 
