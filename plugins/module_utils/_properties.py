@@ -212,7 +212,7 @@ OPTIONAL_PLUGINS = ("scheduler-k3s",)
 # plugins whose PLUGIN:report without an app reports every app, one JSON object per line in
 # apps:list order (Dokku 0.38.27's Go reports loop over the apps); letsencrypt is a community
 # plugin with its own report, and an optional plugin may be missing
-ALL_APP_REPORTS = frozenset(plugin for plugin in (
+ALL_APP_REPORTS = frozenset((
     "app-json", "apps", "builder", "builder-dockerfile", "builder-herokuish", "builder-lambda", "builder-nixpacks",
     "builder-pack", "builder-railpack", "buildpacks", "caddy", "checks", "cron", "git", "haproxy", "logs", "network",
     "nginx", "openresty", "proxy", "ps", "registry", "scheduler", "scheduler-docker-local", "traefik"))
