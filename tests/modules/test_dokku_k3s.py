@@ -82,16 +82,19 @@ def test_a_host_without_the_plugin_fails_clearly(bare_host):
 
 
 def test_the_role_joins_the_hosts_of_the_inventory_groups(k3s_host):
-    """The role, off by default, then on: every host of the server and worker groups by ssh://root@ansible_host."""
+    """The role, off by default, then on: every host of the server and worker groups by ssh://root@ansible_host,
+    with the flags of its own dokku_k3s_node_* variables."""
     host = k3s_host
     inventory = {"all": {"children": {
         "dokku": {"hosts": {"localhost": {"ansible_connection": "local"}}},
-        "dokku_k3s_servers": {"hosts": {"paas2": {"ansible_host": "10.0.0.3"}}},
+        "dokku_k3s_servers": {"hosts": {"paas2": {"ansible_host": "10.0.0.3", "dokku_k3s_node_taint_scheduling": True,
+                                                  "dokku_k3s_node_kubelet_args": ["max-pods=50", "v=2"]}}},
         "dokku_k3s_workers": {"hosts": {"paas3": {"ansible_host": "fd00::4"}, "paas4": {}}}}}}
     play = {"hosts": "dokku", "gather_facts": False, "tasks": [
         {"name": "off", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"}},
         {"name": "on", "ansible.builtin.include_role": {"name": "selfhosted.dokku.dokku_k3s"},
-         "vars": {"dokku_k3s_enabled": True}}]}
+         # the nodes are not reachable here: their preparation is molecule/k3s's
+         "vars": {"dokku_k3s_enabled": True, "dokku_k3s_prepare_nodes": False}}]}
     with open(os.path.join(host.workdir, "inventory.yml"), "w", encoding="utf-8") as handle:
         yaml.safe_dump(inventory, handle)
     with open(os.path.join(host.workdir, "k3s.yml"), "w", encoding="utf-8") as handle:
@@ -101,6 +104,7 @@ def test_the_role_joins_the_hosts_of_the_inventory_groups(k3s_host):
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert host.writes("role") == [
         ["scheduler-k3s:initialize", "--ingress-class", "nginx"],
-        ["scheduler-k3s:cluster:add", "--role", "server", "ssh://root@10.0.0.3"],
+        ["scheduler-k3s:cluster:add", "--role", "server", "--taint-scheduling", "--kubelet-args", "max-pods=50,v=2",
+         "ssh://root@10.0.0.3"],
         ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@[fd00::4]"],
         ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@paas4"]]
