@@ -214,6 +214,7 @@ class Bench:
             count = json.load(handle)
         if proc.returncode != 0 or count["failures"]:
             raise SystemExit("%s failed (rc %d): %s\n%s" % (phase, proc.returncode, count["failures"], proc.stderr[-3000:]))
+        changed = count.get("changed", [])
         calls = []
         for path in logs.values():
             with open(path, encoding="utf-8") as handle:
@@ -224,6 +225,9 @@ class Bench:
             "tasks_per_host": max(count["tasks"].values()),
             "reads": sum(1 for c in calls if c["kind"] == "read") // len(logs),
             "writes": len(writes) // len(logs),
+            # tasks (loop items) that reported a change, all hosts together: drift in check mode
+            "changed": len(changed),
+            "changed_tasks": ["%s: %s" % (c["host"], c["task"]) for c in changed[:10]],
             "modelled_write_s": round(sum(modelled_ms(c["command"], strip(c["argv"])) for c in writes)
                                       / 1000.0 / len(logs), 1),
         }
