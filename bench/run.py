@@ -24,7 +24,7 @@ over N.
   .venv/bin/python bench/run.py --sizes 50 --production 50 --fleet 0x0 --k3s-nodes 0   # tutorial vs production
   .venv/bin/python bench/run.py --sizes 1,10,50,200
   .venv/bin/python bench/run.py --sizes 10 --fleet 0x0
-  .venv/bin/python bench/run.py --sizes 1 --production '' --fleet 0x0 --k3s-nodes 2   # k3s beside one app
+  .venv/bin/python bench/run.py --sizes 1 --production 0 --fleet 0x0 --k3s-nodes 2   # k3s beside one app
   .venv/bin/python bench/run.py --baseline c17c84e   # also the no-op of the collection as it was at a commit
 
 Writes are slept at --write-scale of their modelled latency (apps:create alone is 3.2 s; a
@@ -406,12 +406,17 @@ def table(results):
     return "\n".join(lines)
 
 
+def app_counts(text):
+    """The app counts of --sizes or --production; a 0 is skipped like an empty list (no row of 0 apps)."""
+    return [int(n) for n in text.split(",") if n and int(n)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,10,50", help="app counts, comma-separated (200 takes several minutes)")
     parser.add_argument("--production", default="50", help="app counts of the production inventory (properties of "
                         "five plugins, storage, checks, resources, docker options, backups), comma-separated; "
-                        "empty to skip")
+                        "empty or 0 to skip")
     parser.add_argument("--fleet", default="20x10", help="HOSTSxAPPS for the fleet case, 0x0 to skip")
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--k3s-nodes", type=int, default=2, metavar="N", help="k3s row: drift check of a Dokku "
@@ -427,10 +432,10 @@ def main():
         bench = Bench(workdir, args.write_scale, args.baseline)
         results = {"machine": machine(), "latency_model": MODEL["source"], "write_scale": args.write_scale,
                    "command": " ".join(["bench/run.py"] + sys.argv[1:]), "sizes": []}
-        for apps in [int(n) for n in args.sizes.split(",") if n]:
+        for apps in app_counts(args.sizes):
             results["sizes"].append(run_size(bench, apps))
             print("N=%d done" % apps, file=sys.stderr)
-        for apps in [int(n) for n in args.production.split(",") if n]:
+        for apps in app_counts(args.production):
             results["sizes"].append(run_size(bench, apps, "production"))
             print("production N=%d done" % apps, file=sys.stderr)
         hosts, apps = [int(n) for n in args.fleet.split("x")]
