@@ -9,10 +9,22 @@ which act on the machine itself) from an empty host, the same again (no-op), the
 playbooks/drift_check.yml (check mode), and reads the double's call log.  The fleet case
 converges, then drift-checks, H hosts of A apps each with --forks.
 
-  .venv/bin/python bench/run.py                 # N = 1, 10, 50, production 50 and the 20 x 10 fleet
-  .venv/bin/python bench/run.py --sizes 50 --production 50 --fleet 0x0   # tutorial vs production
+The k3s fleet row (--k3s-nodes N, 0 to skip) is how a drift check scales with the nodes of a
+k3s cluster: one Dokku host of one tutorial app with the double's scheduler-k3s plugin and
+dokku_k3s_enabled, whose inventory puts N nodes (N//2 servers, the rest workers, each with an
+ansible_host that is never connected to) in the groups dokku_k3s_servers and dokku_k3s_workers.
+Node preparation is off (dokku_k3s_prepare_nodes: false: with it the role would also connect
+to each node for SSH trust and packages, and the bench cannot reach them); the nodes are not in
+the dokku group, so no play runs on them.  It converges (the double initializes the cluster and
+joins the nodes, data/scheduler-k3s/cluster.json), then drift-checks, which must find no drift,
+for 1+0 and 1+N nodes; the reads and tasks a node adds are the 1+N figures less the 1+0 ones,
+over N.
+
+  .venv/bin/python bench/run.py                 # N = 1, 10, 50, production 50, the 20 x 10 fleet and k3s 1+2
+  .venv/bin/python bench/run.py --sizes 50 --production 50 --fleet 0x0 --k3s-nodes 0   # tutorial vs production
   .venv/bin/python bench/run.py --sizes 1,10,50,200
   .venv/bin/python bench/run.py --sizes 10 --fleet 0x0
+  .venv/bin/python bench/run.py --sizes 1 --production 0 --fleet 0x0 --k3s-nodes 2   # k3s beside one app
   .venv/bin/python bench/run.py --baseline c17c84e   # also the no-op of the collection as it was at a commit
 
 Writes are slept at --write-scale of their modelled latency (apps:create alone is 3.2 s; a
@@ -127,6 +139,24 @@ def host_vars(apps, interpreter, kind="tutorial"):
     }
 
 
+# The Dokku host of the k3s row: k3s on, and node preparation off (with it the role would also
+# connect to each node for SSH trust and packages; the bench's nodes are never reachable).
+K3S_HOST_VARS = {"dokku_k3s_enabled": True, "dokku_k3s_prepare_nodes": False}
+K3S_APPS = 1
+
+
+def k3s_groups(label, nodes):
+    """The inventory groups dokku_k3s joins: ``nodes // 2`` servers, the rest workers (N=2: one
+    each), each with an address that is never connected to (no play runs on them)."""
+    servers = nodes // 2
+    groups = {"dokku_k3s_servers": {"hosts": {}}, "dokku_k3s_workers": {"hosts": {}}}
+    for index in range(nodes):
+        group, role = ("dokku_k3s_servers", "s") if index < servers else ("dokku_k3s_workers", "w")
+        name = "%s-%s%02d" % (label, role, index + 1)
+        groups[group]["hosts"][name] = {"ansible_host": "10.0.1.%d" % (11 + index)}
+    return groups
+
+
 class Bench:
     def __init__(self, workdir, write_scale, baseline=None):
         self.workdir = workdir
@@ -155,8 +185,9 @@ class Bench:
         subprocess.run(["tar", "-x", "-C", root], input=archive, check=True)
         return path
 
-    def make_host(self, name):
-        """A fresh double state and an interpreter wrapper that points the modules at it."""
+    def make_host(self, name, plugins=()):
+        """A fresh double state (with ``plugins`` enabled, e.g. scheduler-k3s) and an interpreter
+        wrapper that points the modules at it."""
         root = os.path.join(self.workdir, "hosts", name)
         env = {
             "DOKKU_ROOT": os.path.join(root, "home", "dokku"),
@@ -167,7 +198,7 @@ class Bench:
             # the launcher then finds the double's package without running readlink and dirname
             "DOKKU_DOUBLE_LIB": DOUBLE,
         }
-        init_state(env=dict(os.environ, **env))
+        init_state(env=dict(os.environ, **env), plugins=plugins)
         wrapper = os.path.join(root, "python")
         with open(wrapper, "w", encoding="utf-8") as handle:
             handle.write("#!/bin/sh\n")
@@ -178,13 +209,20 @@ class Bench:
         os.chmod(wrapper, 0o755)
         return wrapper, os.path.join(env["DOKKU_DOUBLE_DIR"], "calls.jsonl")
 
-    def inventory(self, label, hosts, apps, kind="tutorial"):
+    def inventory(self, label, hosts, apps, kind="tutorial", k3s_nodes=None):
+        """An inventory of ``hosts`` fresh Dokku hosts; with ``k3s_nodes`` (a number, 0 too) each has
+        the scheduler-k3s plugin and the role dokku_k3s on, and the k3s groups hold that many nodes."""
         logs = {}
         inventory = {"dokku": {"hosts": {}}}
+        plugins = ("scheduler-k3s",) if k3s_nodes is not None else ()
         for index in range(hosts):
             name = "%s-h%02d" % (label, index + 1)
-            wrapper, logs[name] = self.make_host(name)
+            wrapper, logs[name] = self.make_host(name, plugins)
             inventory["dokku"]["hosts"][name] = host_vars(apps, wrapper, kind)
+            if k3s_nodes is not None:
+                inventory["dokku"]["hosts"][name].update(K3S_HOST_VARS)
+        if k3s_nodes:
+            inventory.update(k3s_groups(label, k3s_nodes))
         path = os.path.join(self.workdir, label + ".json")
         with open(path, "w", encoding="utf-8") as handle:
             json.dump(inventory, handle)  # YAML is a superset of JSON
@@ -214,6 +252,7 @@ class Bench:
             count = json.load(handle)
         if proc.returncode != 0 or count["failures"]:
             raise SystemExit("%s failed (rc %d): %s\n%s" % (phase, proc.returncode, count["failures"], proc.stderr[-3000:]))
+        changed = count.get("changed", [])
         calls = []
         for path in logs.values():
             with open(path, encoding="utf-8") as handle:
@@ -224,6 +263,9 @@ class Bench:
             "tasks_per_host": max(count["tasks"].values()),
             "reads": sum(1 for c in calls if c["kind"] == "read") // len(logs),
             "writes": len(writes) // len(logs),
+            # tasks (loop items) that reported a change, all hosts together: drift in check mode
+            "changed": len(changed),
+            "changed_tasks": ["%s: %s" % (c["host"], c["task"]) for c in changed[:10]],
             "modelled_write_s": round(sum(modelled_ms(c["command"], strip(c["argv"])) for c in writes)
                                       / 1000.0 / len(logs), 1),
         }
@@ -262,6 +304,48 @@ def run_fleet(bench, hosts, apps, forks):
     one = bench.play(os.path.join("playbooks", "drift_check.yml"), one_inventory, one_logs, "drift")
     return {"hosts": hosts, "apps": apps, "forks": forks, "drift": fleet, "one_host_drift": one,
             "ratio": round(fleet["wall_s"] / one["wall_s"], 2)}
+
+
+class RowFailure(Exception):
+    """A row whose playbooks ran but whose figures would mean nothing (e.g. a drift check not in sync)."""
+
+
+def k3s_host(bench, nodes):
+    """Converge a Dokku host of K3S_APPS app(s) whose k3s cluster gets 1 + ``nodes`` nodes, then
+    drift-check it; RowFailure unless the cluster has them all and the check finds no drift."""
+    label = "k3s%d" % nodes
+    inventory, logs = bench.inventory(label, 1, K3S_APPS, k3s_nodes=nodes)
+    bench.play(os.path.join("playbooks", "site.yml"), inventory, logs, "converge", write_scale=bench.write_scale)
+    cluster_file = os.path.join(bench.workdir, "hosts", "%s-h01" % label, "var", "lib", "dokku", "data", "scheduler-k3s",
+                                "cluster.json")
+    with open(cluster_file, encoding="utf-8") as handle:
+        joined = len(json.load(handle)["nodes"])
+    if joined != 1 + nodes:
+        raise RowFailure("k3s 1+%d: the converge left %d node(s) in the double's cluster, not %d"
+                         % (nodes, joined, 1 + nodes))
+    check = bench.play(os.path.join("playbooks", "drift_check.yml"), inventory, logs, "drift")
+    if check["changed"]:
+        raise RowFailure("k3s 1+%d: the drift check after the converge is not in sync: %d change(s): %s"
+                         % (nodes, check["changed"], "; ".join(check["changed_tasks"])))
+    check["nodes"] = 1 + nodes
+    return check
+
+
+def run_k3s(bench, nodes):
+    """The drift check of one Dokku host with k3s and no nodes (1+0) and with ``nodes`` more
+    (1+N), and what each added node costs on top; ``failure`` instead of figures if either fails."""
+    result = {"apps": K3S_APPS, "nodes": nodes, "servers": nodes // 2, "workers": nodes - nodes // 2,
+              "node_preparation": False}
+    try:
+        base, fleet = k3s_host(bench, 0), k3s_host(bench, nodes)
+    except RowFailure as exc:
+        result["failure"] = str(exc)
+        return result
+    result.update({
+        "drift_no_nodes": base, "drift": fleet,
+        "reads_per_added_node": round((fleet["reads"] - base["reads"]) / float(nodes), 2),
+        "tasks_per_added_node": round((fleet["tasks_per_host"] - base["tasks_per_host"]) / float(nodes), 2)})
+    return result
 
 
 def machine():
@@ -305,7 +389,26 @@ def table(results):
                          fleet["hosts"], fleet["apps"], fleet["forks"], fleet["drift"]["wall_s"],
                          fleet["one_host_drift"]["wall_s"], fleet["ratio"], fleet["drift"]["reads"],
                          fleet["drift"]["writes"]))
+    k3s = results.get("k3s")
+    if k3s and k3s.get("failure"):
+        lines += ["", "k3s fleet: FAILED, no figures (node preparation off): %s" % k3s["failure"]]
+    elif k3s:
+        lines += ["", "k3s fleet: drift check of one Dokku host of %d app(s) whose k3s cluster has 1+N nodes "
+                  "(N=%d: %d server(s), %d worker(s); node preparation off), in sync; per added node: "
+                  "compared with 1+0." % (k3s["apps"], k3s["nodes"], k3s["servers"], k3s["workers"]), "",
+                  "| k3s nodes | phase | wall s | tasks/host | reads | writes | tasks/added node | reads/added node |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for row, per_node in ((k3s["drift_no_nodes"], ("", "")),
+                              (k3s["drift"], ("%+.1f" % k3s["tasks_per_added_node"], "%+.1f" % k3s["reads_per_added_node"]))):
+            lines.append("| 1+%d | drift | %.1f | %d | %d | %d | %s | %s |" % (
+                row["nodes"] - 1, row["wall_s"], row["tasks_per_host"], row["reads"], row["writes"],
+                per_node[0], per_node[1]))
     return "\n".join(lines)
+
+
+def app_counts(text):
+    """The app counts of --sizes or --production; a 0 is skipped like an empty list (no row of 0 apps)."""
+    return [int(n) for n in text.split(",") if n and int(n)]
 
 
 def main():
@@ -313,9 +416,11 @@ def main():
     parser.add_argument("--sizes", default="1,10,50", help="app counts, comma-separated (200 takes several minutes)")
     parser.add_argument("--production", default="50", help="app counts of the production inventory (properties of "
                         "five plugins, storage, checks, resources, docker options, backups), comma-separated; "
-                        "empty to skip")
+                        "empty or 0 to skip")
     parser.add_argument("--fleet", default="20x10", help="HOSTSxAPPS for the fleet case, 0x0 to skip")
     parser.add_argument("--forks", type=int, default=10)
+    parser.add_argument("--k3s-nodes", type=int, default=2, metavar="N", help="k3s row: drift check of a Dokku "
+                        "host whose k3s cluster has 1+N nodes (N//2 servers, the rest workers) beside 1+0; 0 to skip")
     parser.add_argument("--write-scale", type=float, default=0.05, help="fraction of the modelled write latency slept")
     parser.add_argument("--baseline", metavar="REV", help="also time the no-op with the whole collection "
                         "as it was at this git revision")
@@ -327,15 +432,18 @@ def main():
         bench = Bench(workdir, args.write_scale, args.baseline)
         results = {"machine": machine(), "latency_model": MODEL["source"], "write_scale": args.write_scale,
                    "command": " ".join(["bench/run.py"] + sys.argv[1:]), "sizes": []}
-        for apps in [int(n) for n in args.sizes.split(",") if n]:
+        for apps in app_counts(args.sizes):
             results["sizes"].append(run_size(bench, apps))
             print("N=%d done" % apps, file=sys.stderr)
-        for apps in [int(n) for n in args.production.split(",") if n]:
+        for apps in app_counts(args.production):
             results["sizes"].append(run_size(bench, apps, "production"))
             print("production N=%d done" % apps, file=sys.stderr)
         hosts, apps = [int(n) for n in args.fleet.split("x")]
         if hosts:
             results["fleet"] = run_fleet(bench, hosts, apps, args.forks)
+        if args.k3s_nodes:
+            results["k3s"] = run_k3s(bench, args.k3s_nodes)
+            print("k3s 1+%d %s" % (args.k3s_nodes, "FAILED" if "failure" in results["k3s"] else "done"), file=sys.stderr)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     results["table"] = table(results)
@@ -343,6 +451,8 @@ def main():
         json.dump(results, handle, indent=1)
         handle.write("\n")
     print(results["table"])
+    if results.get("k3s", {}).get("failure"):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

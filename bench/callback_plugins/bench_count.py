@@ -5,7 +5,9 @@
 
 A task counts when it ran on the host (ok, changed or failed; not skipped); each loop
 item counts as one task, as each is a module run of its own.  At the end it writes
-``{"tasks": {host: n}, "failures": [...]}`` to ``$BENCH_COUNT_FILE``.
+``{"tasks": {host: n}, "changed": [{host, task}, ...], "failures": [...]}`` to
+``$BENCH_COUNT_FILE``; ``changed`` lists the tasks (loop items) that reported a change, which in
+check mode is drift.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -33,11 +35,14 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super(CallbackModule, self).__init__()
         self.tasks = {}
+        self.changed = []
         self.failures = []
 
     def _count(self, result):
         host = result._host.get_name()  # pylint: disable=protected-access
         self.tasks[host] = self.tasks.get(host, 0) + 1
+        if result._result.get("changed"):  # pylint: disable=protected-access
+            self.changed.append({"host": host, "task": result._task.get_name()})  # pylint: disable=protected-access
 
     def _fail(self, result):
         self._count(result)
@@ -63,4 +68,4 @@ class CallbackModule(CallbackBase):
 
     def v2_playbook_on_stats(self, stats):
         with open(os.environ["BENCH_COUNT_FILE"], "w") as handle:
-            json.dump({"tasks": self.tasks, "failures": self.failures}, handle)
+            json.dump({"tasks": self.tasks, "changed": self.changed, "failures": self.failures}, handle)
