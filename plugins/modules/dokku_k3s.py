@@ -69,7 +69,8 @@ options:
         default: worker
       profile:
         description:
-          - A node profile (C(scheduler-k3s:profiles:add)) whose settings the node joins with.
+          - A node profile (C(scheduler-k3s:profiles:add), see O(profiles)) whose settings the node joins with;
+            its flags given here win over the profile's.
         type: str
       taint_scheduling:
         description:
@@ -87,9 +88,42 @@ options:
             (C(--insecure-allow-unknown-hosts)). Better - add the key to C(~dokku/.ssh/known_hosts).
         type: bool
         default: false
+  profiles:
+    description:
+      - The host's node profiles (C(scheduler-k3s:profiles:add)), which O(nodes[].profile) names. Left
+        alone when not given.
+      - Exact when given - a profile that differs is added again (Dokku overwrites it); one not listed is
+        removed with O(allow_remove) and, without it, makes the task fail before any change.
+      - Dokku's C(cluster:add) takes a node's C(--role) over its profile's, so a node must have the role
+        of its profile.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Letters, digits and C(-) (not first or last), at most 32 characters.
+        type: str
+        required: true
+      role:
+        description: C(server) or C(worker).
+        type: str
+        choices: [server, worker]
+        default: worker
+      taint_scheduling:
+        description: Taint the nodes so no app runs on them (C(--taint-scheduling)); server profiles only.
+        type: bool
+        default: false
+      kubelet_args:
+        description: Extra kubelet arguments, each C(key=value) (C(--kubelet-args)).
+        type: list
+        elements: str
+      allow_unknown_hosts:
+        description: Join nodes whose SSH host key the C(dokku) user does not know (C(--insecure-allow-unknown-hosts)).
+        type: bool
+        default: false
   allow_remove:
     description:
-      - Remove the nodes of the cluster that O(nodes) does not list (C(scheduler-k3s:cluster:remove)).
+      - Remove the nodes of the cluster that O(nodes) does not list (C(scheduler-k3s:cluster:remove)) and,
+        when O(profiles) is given, the node profiles it does not list (C(scheduler-k3s:profiles:remove)).
     type: bool
     default: false
 notes:
@@ -112,6 +146,18 @@ EXAMPLES = r"""
       - url: ssh://root@10.0.0.4
         role: worker
 
+- name: A profile of tainted servers, and a node that joins with it
+  selfhosted.dokku.dokku_k3s:
+    profiles:
+      - name: control
+        role: server
+        taint_scheduling: true
+        kubelet_args: [max-pods=50]
+    nodes:
+      - url: ssh://root@10.0.0.3
+        role: server
+        profile: control
+
 - name: Exactly these nodes (others are removed)
   selfhosted.dokku.dokku_k3s:
     nodes:
@@ -122,10 +168,14 @@ EXAMPLES = r"""
 
 RETURN = r"""
 k3s:
-  description: The cluster after the task - whether k3s is installed, and each joined node's role by URL.
+  description:
+    - The cluster after the task - whether k3s is installed, each joined node's role by URL and, when
+      O(profiles) is given, the node profiles by name.
   returned: success
   type: dict
-  sample: {"initialized": true, "nodes": {"ssh://root@10.0.0.3": "server"}}
+  sample: {"initialized": true, "nodes": {"ssh://root@10.0.0.3": "server"},
+           "profiles": {"control": {"role": "server", "taint_scheduling": true, "kubelet_args": ["max-pods=50"],
+                                    "allow_unknown_hosts": false}}}
 commands:
   description: The mutating dokku calls that ran (or would run in check mode).
   returned: always
@@ -174,13 +224,20 @@ def main():
                 kubelet_args=dict(type="list", elements="str"),
                 allow_unknown_host=dict(type="bool", default=False),
             )),
+            profiles=dict(type="list", elements="dict", options=dict(
+                name=dict(type="str", required=True),
+                role=dict(type="str", default="worker", choices=["server", "worker"]),
+                taint_scheduling=dict(type="bool", default=False),
+                kubelet_args=dict(type="list", elements="str"),
+                allow_unknown_hosts=dict(type="bool", default=False),
+            )),
             allow_remove=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     name_options(module)
     desired, error = K3S.validate(dict((key, module.params[key]) for key in (
-        "initialized", "ingress_class", "nodes", "allow_remove")), GLOBAL)
+        "initialized", "ingress_class", "nodes", "profiles", "allow_remove")), GLOBAL)
     if error:
         module.fail_json(msg=error)
 

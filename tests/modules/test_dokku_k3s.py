@@ -108,3 +108,31 @@ def test_the_role_joins_the_hosts_of_the_inventory_groups(k3s_host):
          "ssh://root@10.0.0.3"],
         ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@[fd00::4]"],
         ["scheduler-k3s:cluster:add", "--role", "worker", "ssh://root@paas4"]]
+
+
+def test_node_profiles_converge_before_their_nodes_join(k3s_host):
+    """Profiles as a quartet, a node joining with one; a hand-made profile refused, then removed with
+    allow_remove; without profiles the module never reads them."""
+    host = k3s_host
+    profiles = [{"name": "control", "role": "server", "taint_scheduling": True, "kubelet_args": ["max-pods=50"]}]
+    nodes = [{"url": A, "role": "server", "profile": "control"}]
+    expected = [["dokku", "scheduler-k3s:initialize"],
+                ["dokku", "scheduler-k3s:profiles:add", "--role", "server", "--taint-scheduling", "--kubelet-args",
+                 "max-pods=50", "control"],
+                ["dokku", "scheduler-k3s:cluster:add", "--role", "server", "--profile", "control", A]]
+    check, _real, _check2, _real2 = host.quartet(K3S, {"profiles": profiles, "nodes": nodes}, expected_commands=expected)
+    assert check["diff"]["before"]["profiles"] == {}
+    assert check["diff"]["after"]["profiles"] == {"control": {"role": "server", "taint_scheduling": True,
+                                                              "kubelet_args": ["max-pods=50"], "allow_unknown_hosts": False}}
+    assert host.json("scheduler-k3s:profiles:list", "--format", "json") == [
+        {"name": "control", "role": "server", "taint_scheduling": True, "kubelet_args": ["max-pods=50"]}]
+
+    assert host.dokku("scheduler-k3s:profiles:add", "by-hand")[0] == 0
+    tasks = [{"module": K3S, "args": {"profiles": profiles, "nodes": nodes}, "tag": "refused"},
+             {"module": K3S, "args": {"profiles": profiles, "nodes": nodes, "allow_remove": True}, "tag": "rm"},
+             {"module": K3S, "args": {"nodes": nodes}, "tag": "unmanaged"}]
+    (refused, removed, unmanaged), _proc = host.run_tasks(tasks)
+    assert refused.get("failed") and "by-hand" in refused["msg"] and host.writes("refused") == [], refused
+    assert removed["commands"] == [["dokku", "scheduler-k3s:profiles:remove", "by-hand"]]
+    assert not unmanaged["changed"] and "profiles" not in unmanaged["diff"]["after"]
+    assert not [c for c in host.calls() if c.get("tag") == "unmanaged" and "profiles:list" in c["argv"][0]]

@@ -72,3 +72,35 @@ def test_the_037_rename(k3s):
     assert k3s("scheduler-k3s:cluster-add", "ssh://root@10.0.0.9")[0] == 0
     rc, out, _err = k3s("scheduler-k3s:cluster-list", "--format", "json")
     assert rc == 0 and json.loads(out)[1]["RemoteHost"] == "ssh://root@10.0.0.9"
+
+
+def test_node_profiles_add_list_remove_and_a_join_with_one(k3s):
+    """From Dokku v0.38.27's CommandProfiles*/CommandClusterAdd: omitempty JSON, add overwrites, the
+    node's --role (default worker) wins over the profile's, the profile's flags apply."""
+    assert k3s("scheduler-k3s:profiles:list", "--format", "json")[:2] == (0, "[]\n")
+    assert k3s("scheduler-k3s:profiles:add", "edge-")[2].startswith(" !     Invalid profile name")
+    assert k3s("scheduler-k3s:profiles:add", "--role", "agent", "edge")[2] == " !     Invalid role: agent\n"
+    assert k3s("scheduler-k3s:profiles:add", "x" * 33)[2].startswith(" !     Profile name is too long")
+    rc, out, _err = k3s("scheduler-k3s:profiles:add", "--role", "server", "--taint-scheduling", "--kubelet-args",
+                        "max-pods=50,v=2", "Control")
+    assert (rc, out) == (0, "-----> Node profile Control added\n")
+    assert k3s("scheduler-k3s:profiles:add", "edge")[0] == 0
+    rc, out, _err = k3s("scheduler-k3s:profiles:list", "--format", "json")
+    assert json.loads(out) == [{"name": "Control", "role": "server", "taint_scheduling": True,
+                                "kubelet_args": ["max-pods=50", "v=2"]}, {"name": "edge", "role": "worker"}]
+    assert k3s("scheduler-k3s:profiles:add", "--kubelet-args", "v=3", "edge")[0] == 0  # overwrites
+    assert json.loads(k3s("scheduler-k3s:profiles:list", "--format", "json")[1])[1] == {
+        "name": "edge", "role": "worker", "kubelet_args": ["v=3"]}
+
+    assert k3s("scheduler-k3s:initialize")[0] == 0
+    assert k3s("scheduler-k3s:cluster:add", "--profile", "nope", "ssh://root@10.0.0.9")[2] == \
+        " !     Node profile nope not found\n"
+    # the default --role worker wins over the server profile: its taint then fails the join
+    assert k3s("scheduler-k3s:cluster:add", "--profile", "Control", "ssh://root@10.0.0.3")[2] == \
+        " !     Taint scheduling can only be used on the server role\n"
+    assert k3s("scheduler-k3s:cluster:add", "--role", "server", "--profile", "Control", "ssh://root@10.0.0.3")[0] == 0
+    assert [n["RemoteHost"] for n in nodes(k3s)] == ["", "ssh://root@10.0.0.3"]
+
+    rc, out, _err = k3s("scheduler-k3s:profiles:remove", "edge")
+    assert (rc, out) == (0, "-----> Node profile edge removed\n")
+    assert [p["name"] for p in json.loads(k3s("scheduler-k3s:profiles:list", "--format", "json")[1])] == ["Control"]

@@ -45,8 +45,14 @@ def test_node_flags_came_from_the_nodes_host_vars(host, groups):
 def test_worker_was_removed_only_with_the_opt_in(dokku, groups):
     worker = "ssh://root@%s" % groups["dokku_k3s_workers"][0]
     added = [e["argv"] for e in dokku.calls("converge") if e["kind"] != "read"]
-    assert ["scheduler-k3s:cluster:add", "--role", "worker", "--kubelet-args",
+    assert ["scheduler-k3s:cluster:add", "--role", "worker", "--profile", "edge", "--kubelet-args",
             "max-pods=30,image-gc-high-threshold=80", worker] in added
+    # the profile was made before the worker joined with it
+    assert added.index(["scheduler-k3s:profiles:add", "--role", "worker", "--kubelet-args", "max-pods=30", "edge"]) \
+        < added.index(["scheduler-k3s:cluster:add", "--role", "worker", "--profile", "edge", "--kubelet-args",
+                       "max-pods=30,image-gc-high-threshold=80", worker])
+    assert dokku.json("scheduler-k3s:profiles:list", "--format", "json") == [
+        {"name": "edge", "role": "worker", "kubelet_args": ["max-pods=30"]}]
     # refused: the plan failed before any write
     assert [e["argv"] for e in dokku.calls("refused") if e["kind"] != "read"] == []
     assert dokku.calls("refused"), "the refused run never read the cluster"

@@ -12,7 +12,11 @@ is never touched.  ``cluster:add`` makes no duplicate check, so a node is added 
 carries its URL.  Nodes the inventory does not list are removed (``cluster:remove NAME``) only
 with ``allow_remove``; without it the plan fails naming them, before any write.  Dokku 0.37.0
 renamed ``cluster-add``/``-list``/``-remove`` to ``cluster:add``/``:list``/``:remove``: the name
-follows the host's version.  The cluster's properties (``token``, ``ingress-class``, ...) belong to
+follows the host's version.  Node profiles (``scheduler-k3s:profiles:add|list|remove``: a name, a
+role, taint scheduling, kubelet args) are managed only when ``profiles`` is given, read then from
+``profiles:list --format json``: a profile that differs is added again (``add`` overwrites), one not
+listed is removed only with ``allow_remove``.  ``cluster:add`` always passes ``--role``, whose
+default overrides a profile's role on Dokku, so a node must have its profile's role.  The cluster's properties (``token``, ``ingress-class``, ...) belong to
 the property table (``properties: {scheduler-k3s: ...}``).
 
 Private module_utils: the API may change without notice.
@@ -36,7 +40,9 @@ SERVER_ROLES = ("control-plane", "master", "etcd")
 SSH_URL_RE = re.compile(
     r"^ssh://[A-Za-z_][A-Za-z0-9_.-]{0,31}@(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
     r"(?::([0-9]{1,5}))?$")
-PROFILE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# Dokku's rule (CommandProfilesAdd): letters, digits and dashes, not first or last, at most 32
+PROFILE_RE = re.compile(r"^(?=.{1,32}$)[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")
+PROFILE_KEYS = ("name", "role", "taint_scheduling", "kubelet_args", "allow_unknown_hosts")
 KUBELET_ARG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*=[^\s,]*$")
 NOT_INITIALIZED = ("not installed", "api not available")
 ALLOW_REMOVE_HINT = "allow_remove (the role's dokku_k3s_allow_remove)"
@@ -71,23 +77,77 @@ def check_node(index, node):
         return None, "%s.role: must be server or worker, got %r" % (where, role)
     profile = node.get("profile")
     if profile is not None and not (isinstance(profile, str) and PROFILE_RE.match(profile)):
-        return None, "%s.profile: %r is not a node profile name (lower-case letters, digits, '-')" % (where, profile)
+        return None, ("%s.profile: %r is not a node profile name (letters, digits and '-', not first or last, "
+                      "at most 32)" % (where, profile))
     taint = node.get("taint_scheduling")
     if taint is not None and not isinstance(taint, bool):
         return None, "%s.taint_scheduling: must be true or false" % where
     if taint and role != "server":
         return None, "%s.taint_scheduling: only a server node can be tainted (Dokku refuses it on a worker)" % where
-    args = node.get("kubelet_args")
-    if isinstance(args, str):
-        args = [arg for arg in args.split(",") if arg]
-    if args is not None:
-        if not isinstance(args, list) or not all(isinstance(a, str) and KUBELET_ARG_RE.match(a) for a in args):
-            return None, "%s.kubelet_args: give a list of key=value kubelet arguments (no blanks or commas)" % where
+    args, error = check_kubelet_args(where, node.get("kubelet_args"))
+    if error:
+        return None, error
     allow = node.get("allow_unknown_host")
     if allow is not None and not isinstance(allow, bool):
         return None, "%s.allow_unknown_host: must be true or false" % where
     return dict(url=url, role=role, profile=profile, taint_scheduling=bool(taint), kubelet_args=args or [],
                 allow_unknown_host=bool(allow)), None
+
+
+def check_kubelet_args(where, args):
+    """``(list, None)`` or ``(None, problem)``; a comma-separated string is split as Dokku's flag does."""
+    if isinstance(args, str):
+        args = [arg for arg in args.split(",") if arg]
+    if args is None:
+        return [], None
+    if not isinstance(args, list) or not all(isinstance(a, str) and KUBELET_ARG_RE.match(a) for a in args):
+        return None, "%s.kubelet_args: give a list of key=value kubelet arguments (no blanks or commas)" % where
+    return args, None
+
+
+def check_profile(index, profile):
+    """``(normalised profile, None)`` or ``(None, "profiles[i].field: problem")``."""
+    where = "profiles[%d]" % index
+    if not isinstance(profile, dict):
+        return None, "%s: must be a dict with name and role" % where
+    unknown = sorted(set(profile) - set(PROFILE_KEYS))
+    if unknown:
+        return None, "%s: unknown keys %s" % (where, ", ".join(unknown))
+    name = profile.get("name")
+    if not (isinstance(name, str) and PROFILE_RE.match(name)):
+        return None, ("%s.name: %r is not a node profile name (letters, digits and '-', not first or last, at most "
+                      "32)" % (where, name))
+    role = profile.get("role") or "worker"
+    if role not in ROLES:
+        return None, "%s.role: must be server or worker, got %r" % (where, role)
+    for flag in ("taint_scheduling", "allow_unknown_hosts"):
+        if profile.get(flag) is not None and not isinstance(profile.get(flag), bool):
+            return None, "%s.%s: must be true or false" % (where, flag)
+    if profile.get("taint_scheduling") and role != "server":
+        return None, "%s.taint_scheduling: only a server profile can be tainted (Dokku refuses it on a worker)" % where
+    args, error = check_kubelet_args(where, profile.get("kubelet_args"))
+    if error:
+        return None, error
+    return dict(name=name, role=role, taint_scheduling=bool(profile.get("taint_scheduling")), kubelet_args=args,
+                allow_unknown_hosts=bool(profile.get("allow_unknown_hosts"))), None
+
+
+def check_profiles(profiles):
+    """``(None or [normalised profile], None)`` or ``(None, problem)``; None leaves profiles unmanaged."""
+    if profiles is None:
+        return None, None
+    if not isinstance(profiles, list):
+        return None, "profiles: must be a list of {name, role}"
+    checked, seen = [], set()
+    for index, profile in enumerate(profiles):
+        profile, error = check_profile(index, profile)
+        if error:
+            return None, error
+        if profile["name"] in seen:
+            return None, "profiles[%d].name: %s is listed twice" % (index, profile["name"])
+        seen.add(profile["name"])
+        checked.append(profile)
+    return checked, None
 
 
 def check_cluster(desired):
@@ -113,10 +173,24 @@ def check_cluster(desired):
         checked.append(node)
     if checked and not initialized:
         return None, "nodes: a cluster with nodes must be initialized (initialized: true)"
+    profiles, error = check_profiles(desired.get("profiles"))
+    if error:
+        return None, error
+    if profiles is not None:
+        roles = dict((profile["name"], profile["role"]) for profile in profiles)
+        for index, node in enumerate(checked):
+            if node["profile"] and node["profile"] not in roles:
+                return None, ("nodes[%d].profile: %s is not in profiles (the profiles are managed: list it there)"
+                              % (index, node["profile"]))
+            if node["profile"] and roles[node["profile"]] != node["role"]:
+                return None, ("nodes[%d].role: %s, but its profile %s is a %s profile: Dokku's cluster:add takes the "
+                              "node's --role over the profile's, give both the same role"
+                              % (index, node["role"], node["profile"], roles[node["profile"]]))
     allow_remove = desired.get("allow_remove")
     if allow_remove is not None and not isinstance(allow_remove, bool):
         return None, "allow_remove: must be true or false"
-    return dict(initialized=initialized, ingress_class=ingress, nodes=checked, allow_remove=bool(allow_remove)), None
+    return dict(initialized=initialized, ingress_class=ingress, nodes=checked, profiles=profiles,
+                allow_remove=bool(allow_remove)), None
 
 
 def node_role(roles):
@@ -163,6 +237,51 @@ def read_cluster(ctx, strict=True):
     return ctx.memo("k3s:cluster", compute)
 
 
+PROFILES_READ = Read([PLUGIN + ":profiles:list", "--format", "json"])
+
+
+def parse_profiles(listing):
+    """``{name: {role, taint_scheduling, kubelet_args, allow_unknown_hosts}}`` from ``profiles:list --format json``."""
+    profiles = {}
+    for profile in listing or []:
+        if isinstance(profile, dict) and profile.get("name"):
+            profiles[profile["name"]] = dict(role=profile.get("role") or "worker",
+                                             taint_scheduling=bool(profile.get("taint_scheduling")),
+                                             kubelet_args=list(profile.get("kubelet_args") or []),
+                                             allow_unknown_hosts=bool(profile.get("allow_unknown_hosts")))
+    return profiles
+
+
+def read_profiles(ctx):
+    """The host's node profiles, read once per run."""
+    def compute():
+        res = ctx.fetch(PROFILES_READ)
+        if res.rc != 0:
+            ctx.runner.fail("dokku %s failed" % " ".join(PROFILES_READ.argv), rc=res.rc, stdout=res.stdout,
+                            stderr=res.stderr)
+        try:
+            return parse_profiles(parse_json_document(res.stdout, default=[]))
+        except ValueError as exc:
+            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (" ".join(PROFILES_READ.argv), exc),
+                            stdout=res.stdout)
+    return ctx.memo("k3s:profiles", compute)
+
+
+def profile_args(profile):
+    args = [PLUGIN + ":profiles:add", "--role", profile["role"]]
+    if profile["taint_scheduling"]:
+        args.append("--taint-scheduling")
+    if profile["kubelet_args"]:
+        args += ["--kubelet-args", ",".join(profile["kubelet_args"])]
+    if profile["allow_unknown_hosts"]:
+        args.append("--insecure-allow-unknown-hosts")
+    return args + [profile["name"]]
+
+
+def profile_state(profile):
+    return dict((key, profile[key]) for key in PROFILE_KEYS if key != "name")
+
+
 def add_args(name, node):
     args = [name, "--role", node["role"]]
     if node["profile"]:
@@ -188,6 +307,16 @@ def plan_cluster(desired, current):
     plan = Plan(before, dict(k3s=dict(initialized=current["initialized"] or desired["initialized"],
                                       nodes=dict(before["k3s"]["nodes"]))))
     after = plan.after["k3s"]["nodes"]
+    profiles = desired.get("profiles")
+    have_profiles = current.get("profiles") or {}
+    if profiles is not None:
+        before["k3s"]["profiles"] = dict((name, dict(state)) for name, state in have_profiles.items())
+        plan.after["k3s"]["profiles"] = dict((name, dict(state)) for name, state in have_profiles.items())
+    extra_profiles = sorted(set(have_profiles) - set(p["name"] for p in profiles or [])) if profiles is not None else []
+    if extra_profiles and not desired["allow_remove"]:
+        plan.error = ("profiles: the host has node profiles the inventory does not list (%s); list them, or set %s "
+                      "to remove them; nothing was changed" % (", ".join(extra_profiles), ALLOW_REMOVE_HINT))
+        return plan
     if current["initialized"] and not desired["initialized"]:
         plan.error = ("initialized: k3s is installed on this host; uninstalling it is not managed here "
                       "(dokku scheduler-k3s:uninstall); nothing was changed")
@@ -213,6 +342,10 @@ def plan_cluster(desired, current):
         if desired["ingress_class"]:
             init += ["--ingress-class", desired["ingress_class"]]
         plan.write(init)
+    for profile in profiles or []:
+        if have_profiles.get(profile["name"]) != profile_state(profile):
+            plan.write(profile_args(profile))
+        plan.after["k3s"]["profiles"][profile["name"]] = profile_state(profile)
     for node in desired["nodes"]:
         if node["url"] not in have:
             plan.write(add_args(names["add"], node))
@@ -220,25 +353,33 @@ def plan_cluster(desired, current):
     for node in extra:
         plan.write([names["remove"], node["name"]])
         after.pop(node["url"], None)
+    for name in extra_profiles:
+        plan.write([PLUGIN + ":profiles:remove", name])
+        plan.after["k3s"]["profiles"].pop(name)
     return plan
 
 
 class SchedulerK3sFamily(Family):
-    """Desired: ``{initialized, ingress_class, nodes: [{url, role, ...}], allow_remove}`` (global scope)."""
+    """Desired: ``{initialized, ingress_class, nodes: [{url, role, ...}], profiles: None or [{name, role, ...}],
+    allow_remove}`` (global scope)."""
 
     name = "scheduler_k3s"
     scopes = ("global",)
     resource_type = "k3s_node"
-    extra_resource_types = ("k3s_cluster",)
+    extra_resource_types = ("k3s_cluster", "k3s_profile")
 
     def validate(self, desired, scope):
         return check_cluster(desired)
 
     def reads(self, ctx, scopes):
-        return [list_read(ctx.runner.version)]
+        managed = any(desired.get("profiles") is not None for _scope, desired in scopes)
+        return [list_read(ctx.runner.version)] + ([PROFILES_READ] if managed else [])
 
     def read(self, ctx, scope, desired):
-        return read_cluster(ctx)
+        current = read_cluster(ctx)
+        if desired.get("profiles") is not None:
+            current = dict(current, profiles=read_profiles(ctx))
+        return current
 
     def plan(self, scope, desired, current):
         return plan_cluster(desired, current)
@@ -246,6 +387,8 @@ class SchedulerK3sFamily(Family):
     def classify(self, scope, path):
         if len(path) > 2 and path[1] == "nodes":
             return {"type": "k3s_node", "name": path[2]}, "role"
+        if len(path) > 2 and path[1] == "profiles":
+            return {"type": "k3s_profile", "name": path[2]}, path[3] if len(path) > 3 else "profile"
         return {"type": "k3s_cluster"}, path[-1]
 
     def info(self, ctx, scope):
@@ -254,11 +397,16 @@ class SchedulerK3sFamily(Family):
         cluster = read_cluster(ctx, strict=False)
         if cluster is None:  # a host without the scheduler-k3s plugin
             return dict(k3s=dict(initialized=False, nodes=[]))
-        return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"]))
+        profiles = read_profiles(ctx)
+        return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"],
+                             profiles=[dict(profile_state(state), name=name) for name, state in sorted(profiles.items())]))
 
     def export(self, facts, scope, out):
         cluster = facts.get("k3s") if scope is None else None
         if not cluster or not cluster.get("initialized"):
             return {}
         nodes = [dict(url=node["url"], role=node["role"]) for node in cluster.get("nodes") or [] if node.get("url")]
-        return {"dokku_k3s_enabled": True, "dokku_k3s_nodes": nodes}
+        out_vars = {"dokku_k3s_enabled": True, "dokku_k3s_nodes": nodes}
+        if cluster.get("profiles"):
+            out_vars["dokku_k3s_profiles"] = cluster["profiles"]
+        return out_vars

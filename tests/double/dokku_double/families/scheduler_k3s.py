@@ -18,6 +18,13 @@ scheduler-k3s``, ``DokkuHost(plugins=(..., "scheduler-k3s"))``).
   not a dokku command).  ``cluster:add`` makes no duplicate check, as on Dokku; a node's name is
   ``ip-<host, dots as dashes>-<hex>``, its ``RemoteHost`` the SSH URL given.  A worker's ``Roles``
   is empty (a guess: kubectl shows ``<none>``).
+* ``scheduler-k3s:profiles:add NAME [--role R] [--taint-scheduling] [--kubelet-args K=V[,..]]
+  [--insecure-allow-unknown-hosts]`` / ``:list [--format json]`` / ``:remove NAME``, from Dokku
+  v0.38.27's source (``CommandProfiles*``): a profile is the global property
+  ``node-profile-NAME.json`` (a ``NodeProfile``: ``name``, ``role``, ``allow_unknown_hosts``,
+  ``taint_scheduling``, ``kubelet_args``, the last three omitted when empty), written again by each
+  ``add``; the list is in no particular order on Dokku (a map), sorted here.  They need no cluster.
+  ``cluster:add --profile P`` takes the profile's role, flags and kubelet args.
 * Node state lives in ``data/scheduler-k3s/cluster.json`` under ``DOKKU_LIB_ROOT`` (the double's
   stand-in for the k3s binary, its kubeconfig and the cluster's API).
 """
@@ -27,7 +34,8 @@ import os
 import re
 import secrets
 
-from ..core import DEFAULT_VERSION, DokkuExit, GoFlags, command, go_report, prop_get, prop_set, read_file, write_file
+from ..core import (DEFAULT_VERSION, DokkuExit, GoFlags, command, go_report, prop_get, prop_path, prop_set, read_file,
+                    write_file)
 from .properties import TABLE, Plugin, Prop, _set_handler
 
 PLUGIN = "scheduler-k3s"
@@ -132,8 +140,7 @@ def cmd_initialize(ctx, args):
     _save(ctx, {"nodes": [{"Name": _node_name(address), "Roles": ROLES["server"], "Ready": True,
                            "RemoteHost": "", "Version": K3S_VERSION,
                            "double": {"taint-scheduling": values["taint-scheduling"],
-                                      "kubelet-args": values["kubelet-args"]}}],
-                "profiles": []})
+                                      "kubelet-args": values["kubelet-args"]}}]})
     ctx.info2("Installing helm charts")
     ctx.info1("k3s initialized")
 
@@ -150,12 +157,20 @@ def _add(ctx, name, args):
     state = _load(ctx)
     if state is None:
         ctx.fail("k3s not installed, cannot add node to cluster: /usr/local/bin/k3s does not exist")
+    if values["profile"]:
+        # as CommandClusterAdd: the profile, then each flag given over it - and --role always is
+        # (its default is worker), so a profile's own role never counts
+        profile = _profile(ctx, values["profile"])
+        if profile is None:
+            ctx.fail("Node profile %s not found" % values["profile"])
+        values["taint-scheduling"] = values["taint-scheduling"] or bool(profile.get("taint_scheduling"))
+        values["kubelet-args"] = values["kubelet-args"] or ",".join(profile.get("kubelet_args") or [])
+        values["insecure-allow-unknown-hosts"] = (values["insecure-allow-unknown-hosts"]
+                                                  or bool(profile.get("allow_unknown_hosts")))
     if values["role"] not in ROLES:
         ctx.fail("Invalid role: %s" % values["role"])
     if values["taint-scheduling"] and values["role"] != "server":
         ctx.fail("Taint scheduling can only be used on the server role")
-    if values["profile"] and values["profile"] not in state.get("profiles", []):
-        ctx.fail("Node profile %s not found" % values["profile"])
     url = positional[0] if positional else ""
     match = SSH_URL_RE.match(url)
     if not match:
@@ -218,3 +233,76 @@ for _colon, _dash, _func, _kind in (("cluster:add", "cluster-add", _add, "write"
                                     ("cluster:remove", "cluster-remove", _remove, "write")):
     command(PLUGIN + ":" + _colon, kind=_kind, plugin=PLUGIN)(_versioned(PLUGIN + ":" + _colon, True)(_func))
     command(PLUGIN + ":" + _dash, kind=_kind, plugin=PLUGIN)(_versioned(PLUGIN + ":" + _dash, False)(_func))
+
+
+# ------------------------------------------------------------------------- node profiles
+PROFILE_NAME_RE = re.compile(r"^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")
+PROFILE_PREFIX = "node-profile-"
+
+
+def _profile_name(ctx, name):
+    if not name:
+        ctx.fail("Missing profile name")
+    if not PROFILE_NAME_RE.match(name):
+        ctx.fail("Invalid profile name, must only contain alphanumeric characters and dashes and cannot start "
+                 "with a dash: %s" % name)
+    if len(name) > 32:
+        ctx.fail("Profile name is too long, must be less than 32 characters: %s" % name)
+    return name
+
+
+def _profile(ctx, name):
+    text = prop_get(ctx, PLUGIN, "--global", PROFILE_PREFIX + name + ".json")
+    return json.loads(text) if text else None
+
+
+@command(PLUGIN + ":profiles:add", kind="write", plugin=PLUGIN)
+def cmd_profiles_add(ctx, args):
+    values, positional, _extra, _seen = GoFlags(PLUGIN + ":profiles:add", {
+        "insecure-allow-unknown-hosts": ("bool", False, "insecure-allow-unknown-hosts: allow unknown hosts"),
+        "kubelet-args": ("string", "", "kubelet-args: repeatable key=value kubelet arguments"),
+        "role": ("string", "worker", "role: [ server | worker ]"),
+        "taint-scheduling": ("bool", False, "taint-scheduling: add a taint against scheduling app workloads"),
+    }).parse(ctx, args)
+    if values["role"] not in ROLES:
+        ctx.fail("Invalid role: %s" % values["role"])
+    name = _profile_name(ctx, positional[0] if positional else "")
+    profile = {"name": name, "role": values["role"]}
+    # Go's encoding/json with omitempty, in the struct's field order
+    if values["insecure-allow-unknown-hosts"]:
+        profile["allow_unknown_hosts"] = True
+    if values["taint-scheduling"]:
+        profile["taint_scheduling"] = True
+    kubelet_args = [arg for arg in values["kubelet-args"].split(",") if arg]
+    if kubelet_args:
+        profile["kubelet_args"] = kubelet_args
+    prop_set(ctx, PLUGIN, "--global", PROFILE_PREFIX + name + ".json", json.dumps(profile, separators=(",", ":")))
+    ctx.info1("Node profile %s added" % name)
+
+
+@command(PLUGIN + ":profiles:list", kind="read", plugin=PLUGIN)
+def cmd_profiles_list(ctx, args):
+    values, _positional, _extra, _seen = GoFlags(PLUGIN + ":profiles:list", {
+        "format": ("string", "stdout", "format: [ stdout | json ]")}).parse(ctx, args)
+    if values["format"] not in ("stdout", "json"):
+        ctx.fail("Invalid format: %s" % values["format"])
+    directory = os.path.dirname(prop_path(ctx, PLUGIN, "--global", "x"))
+    names = sorted(entry[len(PROFILE_PREFIX):-len(".json")] for entry in
+                   (os.listdir(directory) if os.path.isdir(directory) else [])
+                   if entry.startswith(PROFILE_PREFIX) and entry.endswith(".json"))
+    profiles = [_profile(ctx, name) for name in names]
+    if values["format"] == "json":
+        ctx.out(json.dumps(profiles, separators=(",", ":")))
+        return
+    rows = [("name", "role")] + [(p["name"], p["role"]) for p in profiles]
+    width = max(len(row[0]) for row in rows)
+    for row in rows:
+        ctx.out("%s  %s" % (row[0].ljust(width), row[1]))
+
+
+@command(PLUGIN + ":profiles:remove", kind="write", plugin=PLUGIN)
+def cmd_profiles_remove(ctx, args):
+    _values, positional, _extra, _seen = GoFlags(PLUGIN + ":profiles:remove", {}).parse(ctx, args)
+    name = _profile_name(ctx, positional[0] if positional else "")
+    prop_set(ctx, PLUGIN, "--global", PROFILE_PREFIX + name + ".json", "")
+    ctx.info1("Node profile %s removed" % name)

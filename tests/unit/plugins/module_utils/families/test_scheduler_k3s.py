@@ -108,3 +108,73 @@ def test_drift_classification_and_export():
     assert FAMILY.export(facts, None, None) == {"dokku_k3s_enabled": True,
                                                 "dokku_k3s_nodes": [{"url": B, "role": "worker"}]}
     assert FAMILY.export({"k3s": {"initialized": False, "nodes": []}}, None, None) == {}
+
+
+# ------------------------------------------------------------------------- node profiles
+CONTROL = {"name": "control", "role": "server", "taint_scheduling": True, "kubelet_args": ["max-pods=50"]}
+
+
+def with_profiles(state, **profiles):
+    return dict(state, profiles=profiles)
+
+
+def test_profiles_left_alone_unless_given():
+    want = desired(nodes=[{"url": A, "role": "server", "profile": "made-by-hand"}])
+    assert want["profiles"] is None
+    # no profiles in the state (and the module reads none: test_dokku_k3s)
+    plan = plan_cluster(want, current([(A, ["control-plane"])]))
+    assert plan.writes == [] and "profiles" not in plan.before["k3s"]
+
+
+def test_missing_and_changed_profiles_are_added_before_the_nodes_join():
+    want = desired(profiles=[CONTROL, {"name": "Edge-1", "kubelet_args": "v=2,max-pods=30"}],
+                   nodes=[{"url": A, "role": "server", "profile": "control"}, {"url": B, "profile": "Edge-1"}])
+    have = with_profiles(current(initialized=False), **{"Edge-1": {"role": "worker", "taint_scheduling": False,
+                                                                   "kubelet_args": ["v=2"], "allow_unknown_hosts": False}})
+    plan = plan_cluster(want, have)
+    assert plan.error is None
+    assert plan.argvs() == [
+        ["dokku", "scheduler-k3s:initialize"],
+        ["dokku", "scheduler-k3s:profiles:add", "--role", "server", "--taint-scheduling", "--kubelet-args", "max-pods=50",
+         "control"],
+        ["dokku", "scheduler-k3s:profiles:add", "--role", "worker", "--kubelet-args", "v=2,max-pods=30", "Edge-1"],
+        ["dokku", "scheduler-k3s:cluster:add", "--role", "server", "--profile", "control", A],
+        ["dokku", "scheduler-k3s:cluster:add", "--role", "worker", "--profile", "Edge-1", B]]
+    assert plan.before["k3s"]["profiles"] == {"Edge-1": {"role": "worker", "taint_scheduling": False,
+                                                         "kubelet_args": ["v=2"], "allow_unknown_hosts": False}}
+    assert plan.after["k3s"]["profiles"]["control"] == {"role": "server", "taint_scheduling": True,
+                                                        "kubelet_args": ["max-pods=50"], "allow_unknown_hosts": False}
+    # in sync: nothing to write
+    same = with_profiles(current([(A, ["control-plane"]), (B, [])]),
+                         control=plan.after["k3s"]["profiles"]["control"], **{"Edge-1": plan.after["k3s"]["profiles"]["Edge-1"]})
+    assert plan_cluster(want, same).writes == []
+
+
+def test_unlisted_profiles_are_refused_without_allow_remove_and_removed_last_with_it():
+    spare = {"role": "worker", "taint_scheduling": False, "kubelet_args": [], "allow_unknown_hosts": False}
+    refused = plan_cluster(desired(profiles=[]), with_profiles(current(), spare=spare))
+    assert refused.writes == [] and "profiles: the host has node profiles the inventory does not list (spare)" \
+        in refused.error and "dokku_k3s_allow_remove" in refused.error
+    removed = plan_cluster(desired(profiles=[], allow_remove=True), with_profiles(current(), spare=spare))
+    assert removed.argvs() == [["dokku", "scheduler-k3s:profiles:remove", "spare"]]
+    assert removed.after["k3s"]["profiles"] == {}
+    assert FAMILY.classify("--global", ("k3s", "profiles", "spare")) == ({"type": "k3s_profile", "name": "spare"},
+                                                                        "profile")
+    assert FAMILY.classify("--global", ("k3s", "profiles", "spare", "role")) == (
+        {"type": "k3s_profile", "name": "spare"}, "role")
+
+
+@pytest.mark.parametrize("want,problem", [
+    ({"profiles": [{"name": "-edge"}]}, "profiles[0].name: '-edge' is not a node profile name"),
+    ({"profiles": [{"name": "x" * 33}]}, "at most 32"),
+    ({"profiles": [{"name": "edge", "taint_scheduling": True}]}, "profiles[0].taint_scheduling: only a server"),
+    ({"profiles": [{"name": "edge", "kubelet_args": ["max pods"]}]}, "profiles[0].kubelet_args"),
+    ({"profiles": [{"name": "edge"}, {"name": "edge"}]}, "profiles[1].name: edge is listed twice"),
+    ({"profiles": [{"name": "edge", "colour": "red"}]}, "profiles[0]: unknown keys colour"),
+    ({"profiles": [], "nodes": [{"url": A, "profile": "edge"}]}, "nodes[0].profile: edge is not in profiles"),
+    ({"profiles": [{"name": "edge"}], "nodes": [{"url": A, "role": "server", "profile": "edge"}]},
+     "nodes[0].role: server, but its profile edge is a worker profile"),
+])
+def test_bad_profiles_are_refused(want, problem):
+    result, error = FAMILY.validate(want, "--global")
+    assert result is None and problem in error, error
