@@ -136,17 +136,22 @@ def check_profiles(profiles):
     """``(None or [normalised profile], None)`` or ``(None, problem)``; None leaves profiles unmanaged."""
     if profiles is None:
         return None, None
-    if not isinstance(profiles, list):
-        return None, "profiles: must be a list of {name, role}"
+    return check_unique_list("profiles", profiles, check_profile, "name")
+
+
+def check_unique_list(field, items, check_item, key):
+    """``([normalised item], None)`` or ``(None, problem)``: each item checked, none listed twice by ``key``."""
+    if not isinstance(items, list):
+        return None, "%s: must be a list of {%s, role}" % (field, key)
     checked, seen = [], set()
-    for index, profile in enumerate(profiles):
-        profile, error = check_profile(index, profile)
+    for index, item in enumerate(items):
+        item, error = check_item(index, item)
         if error:
             return None, error
-        if profile["name"] in seen:
-            return None, "profiles[%d].name: %s is listed twice" % (index, profile["name"])
-        seen.add(profile["name"])
-        checked.append(profile)
+        if item[key] in seen:
+            return None, "%s[%d].%s: %s is listed twice" % (field, index, key, item[key])
+        seen.add(item[key])
+        checked.append(item)
     return checked, None
 
 
@@ -159,18 +164,9 @@ def check_cluster(desired):
     ingress = desired.get("ingress_class")
     if ingress is not None and ingress not in INGRESS_CLASSES:
         return None, "ingress_class: must be nginx or traefik, got %r" % (ingress,)
-    nodes = desired.get("nodes") or []
-    if not isinstance(nodes, list):
-        return None, "nodes: must be a list of {url, role}"
-    checked, seen = [], set()
-    for index, node in enumerate(nodes):
-        node, error = check_node(index, node)
-        if error:
-            return None, error
-        if node["url"] in seen:
-            return None, "nodes[%d].url: %s is listed twice" % (index, node["url"])
-        seen.add(node["url"])
-        checked.append(node)
+    checked, error = check_unique_list("nodes", desired.get("nodes") or [], check_node, "url")
+    if error:
+        return None, error
     if checked and not initialized:
         return None, "nodes: a cluster with nodes must be initialized (initialized: true)"
     profiles, error = check_profiles(desired.get("profiles"))
@@ -267,15 +263,22 @@ def read_profiles(ctx):
     return ctx.memo("k3s:profiles", compute)
 
 
-def profile_args(profile):
-    args = [PLUGIN + ":profiles:add", "--role", profile["role"]]
-    if profile["taint_scheduling"]:
+def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profile=None):
+    """The flags ``cluster:add`` and ``profiles:add`` share, in Dokku's order."""
+    args = ["--role", role] + (["--profile", profile] if profile else [])
+    if taint_scheduling:
         args.append("--taint-scheduling")
-    if profile["kubelet_args"]:
-        args += ["--kubelet-args", ",".join(profile["kubelet_args"])]
-    if profile["allow_unknown_hosts"]:
+    if kubelet_args:
+        args += ["--kubelet-args", ",".join(kubelet_args)]
+    if allow_unknown_hosts:
         args.append("--insecure-allow-unknown-hosts")
-    return args + [profile["name"]]
+    return args
+
+
+def profile_args(profile):
+    return ([PLUGIN + ":profiles:add"] + node_flags(profile["role"], profile["taint_scheduling"],
+                                                     profile["kubelet_args"], profile["allow_unknown_hosts"])
+            + [profile["name"]])
 
 
 def profile_state(profile):
@@ -283,16 +286,8 @@ def profile_state(profile):
 
 
 def add_args(name, node):
-    args = [name, "--role", node["role"]]
-    if node["profile"]:
-        args += ["--profile", node["profile"]]
-    if node["taint_scheduling"]:
-        args.append("--taint-scheduling")
-    if node["kubelet_args"]:
-        args += ["--kubelet-args", ",".join(node["kubelet_args"])]
-    if node["allow_unknown_host"]:
-        args.append("--insecure-allow-unknown-hosts")
-    return args + [node["url"]]
+    return ([name] + node_flags(node["role"], node["taint_scheduling"], node["kubelet_args"],
+                                node["allow_unknown_host"], profile=node["profile"]) + [node["url"]])
 
 
 def plan_cluster(desired, current):
