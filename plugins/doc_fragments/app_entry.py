@@ -200,6 +200,19 @@ options:
                   - 'User name: letters, digits, C(_), C(@), C(.) and C(-).'
                 type: str
                 required: true
+      k3s_annotations:
+        description:
+          - 'The Kubernetes annotations the k3s scheduler puts on the app''s resources (C(scheduler-k3s:annotations:set)),
+            exactly: a mapping of V(PROCESS.RESOURCE) to V({key: value}), where PROCESS is a process type or V(global)
+            (every process) and RESOURCE one of Dokku''s annotation resource types (V(deployment), V(service), V(ingress),
+            V(pod), V(keda_scaled_object), ...). A key the app has and this lacks is deleted; V({}) deletes them
+            all. Omitted, they are left alone. They reach the cluster at the app''s next deploy.'
+        type: dict
+      k3s_labels:
+        description:
+          - The Kubernetes labels of the app's k3s resources (C(scheduler-k3s:labels:set)), exactly, in the shape
+            of O(apps[].k3s_annotations) (Dokku's label resource types have no C(keda_*) ones).
+        type: dict
       letsencrypt:
         description:
           - V(true) enables Let's Encrypt for the app (C(letsencrypt:enable)) when no certificate is active, V(false)

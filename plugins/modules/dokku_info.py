@@ -48,7 +48,11 @@ options:
     description:
       - Return the k3s cluster of Dokku's scheduler-k3s plugin in RV(dokku.k3s) - whether k3s is initialized
         and its nodes (name, SSH URL, role, ready, version), as M(selfhosted.dokku.dokku_k3s) manages them.
-      - Costs one C(scheduler-k3s:cluster:list --format json), so it is off by default.
+      - With it, on a host where k3s is initialized, each app's C(k3s_annotations) and C(k3s_labels)
+        (C(scheduler-k3s:annotations:report) and C(labels:report)) are returned too, in the shape of the O(selfhosted.dokku.dokku_apps#module:apps[].k3s_annotations)
+        entry option.
+      - Costs one C(scheduler-k3s:cluster:list --format json), one C(profiles:list) and two reads per app, so it
+        is off by default.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -144,6 +148,8 @@ dokku:
         - Also C(storage) (the app's mounts, with the entry, host path, container directory, phases, process
           type and options of each), C(docker_options) (the options per phase) and C(resources) (limits and
           reservations per process type).
+        - "With O(k3s=true) on a host where k3s is initialized, C(k3s_annotations) and C(k3s_labels)
+          (C({PROCESS.RESOURCE: {key: value}}))."
       type: dict
 commands:
   description: Always empty, this module changes nothing.

@@ -136,3 +136,40 @@ def test_node_profiles_converge_before_their_nodes_join(k3s_host):
     assert removed["commands"] == [["dokku", "scheduler-k3s:profiles:remove", "by-hand"]]
     assert not unmanaged["changed"] and "profiles" not in unmanaged["diff"]["after"]
     assert not [c for c in host.calls() if c.get("tag") == "unmanaged" and "profiles:list" in c["argv"][0]]
+
+
+def test_app_annotations_and_labels_through_dokku_apps(k3s_host):
+    """An app's k3s annotations and labels as dokku_apps entry fields: set and delete by hand-made drift
+    (a quartet), read back from the double's reports, dokku_info exports them, bad input makes no call."""
+    host = k3s_host
+    host.dokku("apps:create", "shop")
+    host.dokku("scheduler-k3s:annotations:set", "shop", "by-hand", "x", "--resource-type", "pod")
+    entry = {"name": "shop",
+             "k3s_annotations": {"global.ingress": {"nginx.ingress.kubernetes.io/proxy-body-size": "20m"}},
+             "k3s_labels": {"web.deployment": {"team": "payments"}}}
+    check, _real, _c2, _r2 = host.quartet("selfhosted.dokku.dokku_apps", {"apps": [entry]}, [
+        ["dokku", "scheduler-k3s:annotations:set", "shop", "nginx.ingress.kubernetes.io/proxy-body-size", "20m",
+         "--resource-type", "ingress"],
+        ["dokku", "scheduler-k3s:annotations:set", "shop", "by-hand", "--resource-type", "pod"],
+        ["dokku", "scheduler-k3s:labels:set", "shop", "team", "payments", "--resource-type", "deployment",
+         "--process-type", "web"],
+    ])
+    assert check["diff"]["before"]["apps"]["shop"]["k3s_annotations"] == {"global.pod": {"by-hand": "x"}}
+    assert host.json("scheduler-k3s:annotations:report", "shop", "--format", "json") == {
+        "global.ingress.nginx.ingress.kubernetes.io/proxy-body-size": "20m"}
+    assert host.json("scheduler-k3s:labels:report", "shop", "--format", "json") == {"web.deployment.team": "payments"}
+
+    results, _proc = host.run_tasks([
+        {"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}, "tag": "no-k3s"},
+        {"module": "selfhosted.dokku.dokku_apps",
+         "args": {"apps": [dict(entry, k3s_labels={"global.keda_secret": {"a": "1"}})]}, "tag": "bad"},
+    ])
+    no_k3s, bad = results
+    assert "k3s_labels" not in no_k3s["dokku"]["app_details"]["shop"]  # k3s not initialized: not read
+    assert not [c for c in host.calls(tag="no-k3s") if ":labels:" in " ".join(c["argv"])]
+    host.dokku("scheduler-k3s:initialize")
+    info = host.run_tasks([{"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}}])[0][0]
+    shop = info["dokku"]["app_details"]["shop"]
+    assert (shop["k3s_annotations"], shop["k3s_labels"]) == (entry["k3s_annotations"], entry["k3s_labels"])
+    assert bad["failed"] and "k3s_labels.global.keda_secret" in bad["msg"], bad
+    assert host.writes("bad") == []

@@ -1,7 +1,7 @@
 """The drift check of the list families: one change by hand per family, exactly one finding each.
 
 A host converged by site.yml with an app using checks, buildpacks, scale, the deploy lock, a
-certificate, http-auth, maintenance and plugin properties, plus host-level registry logins, git
+certificate, http-auth, maintenance, plugin properties and k3s annotations and labels, plus host-level registry logins, git
 credentials and global properties (one a secret); then
 each family is changed by hand once and one drift run must report exactly one finding per family,
 without any of the secrets.
@@ -40,6 +40,8 @@ def variables():
         "maintenance": True,
         "properties": {"nginx": {"client-max-body-size": "50m"}, "ps": {"restart-policy": "always"}},
         "proxy_enabled": True,
+        "k3s_annotations": {"global.ingress": {"nginx.ingress.kubernetes.io/proxy-body-size": "50m"}},
+        "k3s_labels": {"web.deployment": {"team": "payments"}},
     })
     variables["dokku_global_properties"] = {"registry": {"server": "registry.example.com"},
                                             "traefik": {"basic-auth-password": TRAEFIK_PASSWORD}}
@@ -65,13 +67,17 @@ HAND_CHANGES = [
      {"type": "property", "app": "shop", "name": "nginx.client-max-body-size"}, "value"),
     (["registry:set", "--global", "server", "other.example.com"], {"type": "property", "name": "registry.server"},
      "value"),
+    (["scheduler-k3s:labels:set", "shop", "team", "ops", "--resource-type", "deployment", "--process-type", "web"],
+     {"type": "k3s_label", "app": "shop", "name": "web.deployment"}, "team"),
+    (["scheduler-k3s:annotations:set", "shop", "by-hand", "x", "--resource-type", "pod"],
+     {"type": "k3s_annotation", "app": "shop", "name": "global.pod"}, "by-hand"),
     (["traefik:set", "--global", "basic-auth-password", "traefik-by-hand"],
      {"type": "property", "name": "traefik.basic-auth-password"}, "value"),
 ]
 
 
 def test_one_finding_per_list_family_changed_by_hand(tmp_path):
-    fleet = Fleet(DokkuHost(tmp_path, plugins=()))
+    fleet = Fleet(DokkuHost(tmp_path, plugins=("scheduler-k3s",)))
     with open(fleet.inventory, "w", encoding="utf-8") as handle:
         yaml.safe_dump({"dokku": {"hosts": {"domain.com": variables()}}}, handle)
     fleet.converge()

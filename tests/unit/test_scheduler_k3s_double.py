@@ -104,3 +104,35 @@ def test_node_profiles_add_list_remove_and_a_join_with_one(k3s):
     rc, out, _err = k3s("scheduler-k3s:profiles:remove", "edge")
     assert (rc, out) == (0, "-----> Node profile edge removed\n")
     assert [p["name"] for p in json.loads(k3s("scheduler-k3s:profiles:list", "--format", "json")[1])] == ["Control"]
+
+
+def test_annotations_and_labels_set_report_and_delete(k3s):
+    """From Dokku v0.38.27's CommandAnnotationsSet/CommandLabelsSet and report.go: a map per process and
+    resource type, no value deletes, the JSON report is flat with --global shown as global, an unknown
+    resource type is stored but never reported, and a scheduler-k3s:set property is not an annotation."""
+    assert k3s("apps:create", "web")[0] == 0
+    assert k3s("scheduler-k3s:annotations:set", "web", "a.io/x", "1")[2] == " !     Missing resource-type\n"
+    for args in (["web", "a.io/x", "1", "--resource-type", "deployment"],
+                 ["web", "b", "two words", "--resource-type", "service", "--process-type", "worker"],
+                 ["web", "c", "3", "--resource-type", "made_up"],
+                 ["--global", "g", "4", "--resource-type", "pod"]):
+        assert k3s("scheduler-k3s:annotations:set", *args)[0] == 0, args
+    assert k3s("scheduler-k3s:labels:set", "web", "tier", "edge", "--resource-type", "deployment")[0] == 0
+    assert k3s("scheduler-k3s:set", "web", "namespace", "apps")[0] == 0
+    rc, out, _err = k3s("scheduler-k3s:annotations:report", "web", "--format", "json")
+    assert rc == 0 and json.loads(out) == {"global.deployment.a.io/x": "1", "worker.service.b": "two words"}
+    assert json.loads(k3s("scheduler-k3s:labels:report", "web", "--format", "json")[1]) == {
+        "global.deployment.tier": "edge"}
+    assert json.loads(k3s("scheduler-k3s:annotations:report", "--global", "--format", "json")[1]) == {
+        "global.pod.g": "4"}
+    rc, out, _err = k3s("scheduler-k3s:annotations:report", "web")
+    assert out == ("=====> web annotations information\n"
+                   "       Annotation (global/deployment) a.io/x:1\n"
+                   "       Annotation (worker/service) b: two words\n")
+    assert k3s("scheduler-k3s:annotations:report", "web", "--scheduler-k3s-annotations.worker.service.b")[1] == \
+        "two words\n"
+    assert k3s("scheduler-k3s:annotations:set", "web", "a.io/x", "--resource-type", "deployment")[0] == 0
+    assert k3s("scheduler-k3s:annotations:set", "web", "absent", "--resource-type", "deployment")[0] == 0
+    assert json.loads(k3s("scheduler-k3s:annotations:report", "web", "--format", "json")[1]) == {
+        "worker.service.b": "two words"}
+    assert k3s("scheduler-k3s:annotations:report", "nope", "--format", "json")[0] != 0

@@ -25,6 +25,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.docker_o
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.domains import DomainsFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.git_auth import GitAuthFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.http_auth import HttpAuthFamily
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.k3s_metadata import K3sMetadataFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.letsencrypt import LetsencryptFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.lock import LockFamily
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.maintenance import MaintenanceFamily
@@ -43,7 +44,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ssh_keys
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.storage import StorageFamily
 
 # The order an app's writes run in: the app, its config, domains, ports, proxy, storage, docker options
-# and resources, checks, buildpacks, plugin properties and scale (all before a deploy uses them), services and links,
+# and resources, checks, buildpacks, plugin properties, k3s annotations and labels, and scale (all before a deploy uses them), services and links,
 # its deploy, its certificates, http-auth and maintenance, its deploy lock last; host-level
 # families after them (network is host-level: it has no entry options).
 FAMILIES = (
@@ -58,6 +59,7 @@ FAMILIES = (
     ChecksFamily(),
     BuildpacksFamily(),
     PropertiesFamily(),
+    K3sMetadataFamily(),
     ScaleFamily(),
     ServicesFamily(),
     DeployFamily(),

@@ -253,12 +253,12 @@ def read_profiles(ctx):
     def compute():
         res = ctx.fetch(PROFILES_READ)
         if res.rc != 0:
-            ctx.runner.fail("dokku %s failed" % " ".join(PROFILES_READ.argv), rc=res.rc, stdout=res.stdout,
+            ctx.runner.fail("dokku %s failed" % " ".join(PROFILES_READ.args), rc=res.rc, stdout=res.stdout,
                             stderr=res.stderr)
         try:
             return parse_profiles(parse_json_document(res.stdout, default=[]))
         except ValueError as exc:
-            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (" ".join(PROFILES_READ.argv), exc),
+            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (" ".join(PROFILES_READ.args), exc),
                             stdout=res.stdout)
     return ctx.memo("k3s:profiles", compute)
 

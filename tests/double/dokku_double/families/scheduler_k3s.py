@@ -34,8 +34,8 @@ import os
 import re
 import secrets
 
-from ..core import (DEFAULT_VERSION, DokkuExit, GoFlags, command, go_report, prop_get, prop_path, prop_set, read_file,
-                    write_file)
+from ..core import (DEFAULT_VERSION, DokkuExit, GoFlags, command, go_report, list_apps, prop_get, prop_path, prop_set,
+                    read_file, verify_app, write_file)
 from .properties import TABLE, Plugin, Prop, _set_handler
 
 PLUGIN = "scheduler-k3s"
@@ -306,3 +306,115 @@ def cmd_profiles_remove(ctx, args):
     name = _profile_name(ctx, positional[0] if positional else "")
     prop_set(ctx, PLUGIN, "--global", PROFILE_PREFIX + name + ".json", "")
     ctx.info1("Node profile %s removed" % name)
+
+
+# --------------------------------------------------------------- annotations and labels
+# Dokku v0.38.27's CommandAnnotationsSet / CommandLabelsSet / Report*SingleApp (report.go): a map
+# property per app (or --global), process type (``--global`` when none is given) and resource type:
+# ``PROCESS.RESOURCE`` for annotations, ``labels.PROCESS.RESOURCE`` for labels, JSON files as
+# common.PropertyMapWrite writes them.  No value deletes the key.  The report lists only the resource
+# types Dokku knows, flat in JSON (``{"PROCESS.RESOURCE.KEY": value}``, ``--global`` shown as
+# ``global``).  Reconstructed from the source: no transcript shows them.
+GLOBAL_PROCESS = "--global"
+COMMON_TYPES = ["certificate", "cronjob", "deployment", "ingress", "job", "pod", "secret", "service",
+                "serviceaccount", "traefik_ingressroute", "traefik_middleware"]
+META = {
+    "annotations": {"prefix": "", "row": "Annotation",
+                    "types": COMMON_TYPES + ["keda_scaled_object", "keda_secret", "keda_trigger_authentication"]},
+    "labels": {"prefix": "labels.", "row": "Label", "types": COMMON_TYPES},
+}
+RESERVED = ("chart.", "chart-overrides.", "labels.", "node-profile-", "node-sysctls.", "trigger-auth.")
+SCOPE_FLAGS = {"process-type": ("string", "", "--process-type: scope to process-type"),
+               "resource-type": ("string", "", "--resource-type: scope to resource-type")}
+
+
+def _meta_set(kind):
+    def handler(ctx, args):
+        spec = dict(SCOPE_FLAGS, **{"global": ("bool", False, "--global: set a global property")})
+        values, positional, _extra, _seen = GoFlags(PLUGIN + ":%s:set" % kind, spec).parse(ctx, args)
+        scope = GLOBAL_PROCESS if values["global"] else (positional[0] if positional else "")
+        rest = positional if values["global"] else positional[1:]
+        key, value = (rest + ["", ""])[:2]
+        if not values["resource-type"]:
+            ctx.fail("Missing resource-type")
+        prop = "%s%s.%s" % (META[kind]["prefix"], values["process-type"] or GLOBAL_PROCESS, values["resource-type"])
+        text = prop_get(ctx, PLUGIN, scope, prop)
+        mapping = json.loads(text) if text else {}
+        if value:
+            mapping[key] = value
+        elif key in mapping:
+            del mapping[key]
+        else:
+            return
+        write_file(prop_path(ctx, PLUGIN, scope, prop), json.dumps(mapping, separators=(",", ":")))
+    return handler
+
+
+def _meta_entries(ctx, kind, scope, process, resource):
+    directory = os.path.dirname(prop_path(ctx, PLUGIN, scope, "x"))
+    entries = []
+    for name in sorted(os.listdir(directory)) if os.path.isdir(directory) else []:
+        if kind == "annotations" and name.startswith(RESERVED):
+            continue
+        if not name.startswith(META[kind]["prefix"]):
+            continue
+        prop_process, dot, prop_resource = name[len(META[kind]["prefix"]):].rpartition(".")
+        if not dot or not prop_process or prop_resource not in META[kind]["types"]:
+            continue
+        if (process and prop_process != process) or (resource and prop_resource != resource):
+            continue
+        text = prop_get(ctx, PLUGIN, scope, name)
+        for key, value in sorted((json.loads(text) if text else {}).items()):
+            entries.append(("global" if prop_process == GLOBAL_PROCESS else prop_process, prop_resource, key, value))
+    return entries
+
+
+def _meta_report_one(ctx, kind, scope, values, info_flag):
+    if scope != "--global":
+        verify_app(ctx, scope)
+    entries = _meta_entries(ctx, kind, scope, values["process-type"], values["resource-type"])
+    flat = dict(("%s.%s.%s" % (process, resource, key), value) for process, resource, key, value in entries)
+    if info_flag:
+        prefix = "--%s-%s." % (PLUGIN, kind)
+        if info_flag[len(prefix):] not in flat:
+            ctx.fail("Invalid flag passed, valid flags: %s" % ", ".join(sorted(prefix + key for key in flat)))
+        ctx.out(flat[info_flag[len(prefix):]])
+        return
+    if values["format"] == "json":
+        ctx.out(json.dumps(flat, separators=(",", ":"), sort_keys=True))
+        return
+    ctx.info2_quiet("%s %s information" % (scope, kind))
+    groups = {}
+    for process, resource, key, value in entries:
+        groups.setdefault("%s/%s" % (process, resource), []).append((key, value))
+    for group in sorted(groups):
+        labels = [("%s (%s) %s:" % (META[kind]["row"], group, key), value) for key, value in sorted(groups[group])]
+        width = max([31] + [len(label) for label, _value in labels])
+        for label, value in labels:
+            ctx.verbose(label.ljust(width) + value)
+
+
+def _meta_report(kind):
+    def handler(ctx, args):
+        spec = dict(SCOPE_FLAGS, **{"global": ("bool", False, "--global: show the global report"),
+                                    "format": ("string", "stdout", "format: [ stdout | json ]")})
+        values, positional, extra, _seen = GoFlags(PLUGIN + ":%s:report" % kind, spec,
+                                                   passthrough_prefixes=("%s-%s." % (PLUGIN, kind),)).parse(ctx, args)
+        if values["format"] not in ("stdout", "json"):
+            ctx.fail("Invalid format: %s" % values["format"])
+        info_flag = extra[0] if extra else ""
+        if info_flag and values["format"] == "json":
+            ctx.fail("--format flag cannot be specified when specifying an info flag")
+        if values["global"]:
+            _meta_report_one(ctx, kind, "--global", values, info_flag)
+        elif positional:
+            _meta_report_one(ctx, kind, positional[0], values, info_flag)
+        else:
+            for app in list_apps(ctx):
+                _meta_report_one(ctx, kind, app, values, info_flag)
+    return handler
+
+
+for _kind in META:
+    command(PLUGIN + ":%s:set" % _kind, kind="write", plugin=PLUGIN)(_meta_set(_kind))
+    command(PLUGIN + ":%s:report" % _kind, kind="read", plugin=PLUGIN)(_meta_report(_kind))
