@@ -49,8 +49,8 @@ options:
       - Return the k3s cluster of Dokku's scheduler-k3s plugin in RV(dokku.k3s) - whether k3s is initialized
         and its nodes (name, SSH URL, role, ready, version), as M(selfhosted.dokku.dokku_k3s) manages them.
       - With it, on a host where k3s is initialized, each app's C(k3s_annotations) and C(k3s_labels)
-        (C(scheduler-k3s:annotations:report) and C(labels:report)) are returned too, in the shape of the O(selfhosted.dokku.dokku_apps#module:apps[].k3s_annotations)
-        entry option.
+        (C(scheduler-k3s:annotations:report) and C(labels:report)) are returned too, in the shape of the
+        O(selfhosted.dokku.dokku_apps#module:apps[].k3s_annotations) entry option.
       - Costs one C(scheduler-k3s:cluster:list --format json), one C(profiles:list) and two reads per app, so it
         is off by default.
     type: bool

@@ -276,9 +276,9 @@ def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profil
 
 
 def profile_args(profile):
-    return ([PLUGIN + ":profiles:add"] + node_flags(profile["role"], profile["taint_scheduling"],
-                                                     profile["kubelet_args"], profile["allow_unknown_hosts"])
-            + [profile["name"]])
+    flags = node_flags(profile["role"], profile["taint_scheduling"], profile["kubelet_args"],
+                       profile["allow_unknown_hosts"])
+    return [PLUGIN + ":profiles:add"] + flags + [profile["name"]]
 
 
 def profile_state(profile):

@@ -158,8 +158,8 @@ def test_unlisted_profiles_are_refused_without_allow_remove_and_removed_last_wit
     removed = plan_cluster(desired(profiles=[], allow_remove=True), with_profiles(current(), spare=spare))
     assert removed.argvs() == [["dokku", "scheduler-k3s:profiles:remove", "spare"]]
     assert removed.after["k3s"]["profiles"] == {}
-    assert FAMILY.classify("--global", ("k3s", "profiles", "spare")) == ({"type": "k3s_profile", "name": "spare"},
-                                                                        "profile")
+    assert FAMILY.classify("--global", ("k3s", "profiles", "spare")) == (
+        {"type": "k3s_profile", "name": "spare"}, "profile")
     assert FAMILY.classify("--global", ("k3s", "profiles", "spare", "role")) == (
         {"type": "k3s_profile", "name": "spare"}, "role")
 
