@@ -120,6 +120,16 @@ options:
         description: Join nodes whose SSH host key the C(dokku) user does not know (C(--insecure-allow-unknown-hosts)).
         type: bool
         default: false
+  charts:
+    description:
+      - "Overrides of the helm charts Dokku installs in the cluster (C(scheduler-k3s:charts:set CHART.PROPERTY
+        VALUE)), as C({chart: {property: value}}) - charts V(cert-manager), V(ingress-nginx), V(keda),
+        V(keda-add-ons-http), V(longhorn), V(traefik), V(vector); properties in helm's C(--set) dot form.
+        Left alone when not given."
+      - Exact when given - an override the host has and this lacks is unset. Set before C(initialize), which
+        installs the charts with them; on a running cluster the changed charts are installed again
+        (C(scheduler-k3s:ensure-charts --charts CHART,...)).
+    type: dict
   allow_remove:
     description:
       - Remove the nodes of the cluster that O(nodes) does not list (C(scheduler-k3s:cluster:remove)) and,
@@ -158,6 +168,14 @@ EXAMPLES = r"""
         role: server
         profile: control
 
+- name: Pin cert-manager's chart version and give longhorn two replicas
+  selfhosted.dokku.dokku_k3s:
+    charts:
+      cert-manager:
+        version: 1.13.3
+      longhorn:
+        defaultSettings.defaultReplicaCount: "2"
+
 - name: Exactly these nodes (others are removed)
   selfhosted.dokku.dokku_k3s:
     nodes:
@@ -170,7 +188,7 @@ RETURN = r"""
 k3s:
   description:
     - The cluster after the task - whether k3s is installed, each joined node's role by URL and, when
-      O(profiles) is given, the node profiles by name.
+      O(profiles) or O(charts) is given, the node profiles by name or the chart overrides by chart.
   returned: success
   type: dict
   sample: {"initialized": true, "nodes": {"ssh://root@10.0.0.3": "server"},
@@ -231,13 +249,14 @@ def main():
                 kubelet_args=dict(type="list", elements="str"),
                 allow_unknown_hosts=dict(type="bool", default=False),
             )),
+            charts=dict(type="dict"),
             allow_remove=dict(type="bool", default=False),
         ),
         supports_check_mode=True,
     )
     name_options(module)
     desired, error = K3S.validate(dict((key, module.params[key]) for key in (
-        "initialized", "ingress_class", "nodes", "profiles", "allow_remove")), GLOBAL)
+        "initialized", "ingress_class", "nodes", "profiles", "charts", "allow_remove")), GLOBAL)
     if error:
         module.fail_json(msg=error)
 

@@ -173,3 +173,22 @@ def test_app_annotations_and_labels_through_dokku_apps(k3s_host):
     assert (shop["k3s_annotations"], shop["k3s_labels"]) == (entry["k3s_annotations"], entry["k3s_labels"])
     assert bad["failed"] and "k3s_labels.global.keda_secret" in bad["msg"], bad
     assert host.writes("bad") == []
+
+
+def test_chart_overrides_quartet_on_a_running_cluster(k3s_host):
+    host = k3s_host
+    host.dokku("scheduler-k3s:initialize")
+    host.dokku("scheduler-k3s:charts:set", "vector.image.tag", "by-hand")
+    charts = {"cert-manager": {"version": "1.13.3"}, "longhorn": {"defaultSettings.defaultReplicaCount": "2"}}
+    check, _real, _c2, _r2 = host.quartet(K3S, {"charts": charts}, [
+        ["dokku", "scheduler-k3s:charts:set", "cert-manager.version", "1.13.3"],
+        ["dokku", "scheduler-k3s:charts:set", "longhorn.defaultSettings.defaultReplicaCount", "2"],
+        ["dokku", "scheduler-k3s:charts:set", "vector.image.tag"],
+        ["dokku", "scheduler-k3s:ensure-charts", "--charts", "cert-manager,longhorn,vector"],
+    ])
+    assert check["diff"]["before"]["charts"] == {"vector": {"image.tag": "by-hand"}}
+    assert check["diff"]["after"]["charts"] == charts
+    assert host.json("scheduler-k3s:charts:report", "--format", "json") == {
+        "cert-manager.version": "1.13.3", "longhorn.defaultSettings.defaultReplicaCount": "2"}
+    info = host.run_tasks([{"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}}])[0][0]
+    assert info["dokku"]["k3s"]["charts"] == charts

@@ -136,3 +136,23 @@ def test_annotations_and_labels_set_report_and_delete(k3s):
     assert json.loads(k3s("scheduler-k3s:annotations:report", "web", "--format", "json")[1]) == {
         "worker.service.b": "two words"}
     assert k3s("scheduler-k3s:annotations:report", "nope", "--format", "json")[0] != 0
+
+
+def test_chart_overrides_set_report_unset_and_ensure_charts(k3s):
+    """From Dokku v0.38.27's CommandChartsSet/Report and CommandEnsureCharts."""
+    assert k3s("scheduler-k3s:charts:set", "nope.version", "1")[2].startswith(' !     Invalid chart name "nope"')
+    assert k3s("scheduler-k3s:charts:set", "cert-manager")[2] == \
+        " !     Invalid property, expected format: <chart-name>.<property>\n"
+    rc, out, _err = k3s("scheduler-k3s:charts:set", "cert-manager.version", "1.13.3")
+    assert (rc, out) == (0, "=====> Setting chart.cert-manager.version to 1.13.3\n")
+    assert k3s("scheduler-k3s:charts:set", "vector.service.annotations.prometheus.io/scrape", "true")[0] == 0
+    assert json.loads(k3s("scheduler-k3s:charts:report", "--format", "json")[1]) == {
+        "cert-manager.version": "1.13.3", "vector.service.annotations.prometheus.io/scrape": "true"}
+    assert k3s("scheduler-k3s:charts:report", "cert-manager", "--scheduler-k3s-charts-cert-manager.version")[1] == \
+        "1.13.3\n"
+    assert k3s("scheduler-k3s:charts:set", "cert-manager.version")[0] == 0
+    assert json.loads(k3s("scheduler-k3s:charts:report", "cert-manager", "--format", "json")[1]) == {}
+    assert k3s("scheduler-k3s:ensure-charts", "--charts", "vector")[0] != 0  # no cluster yet
+    assert k3s("scheduler-k3s:initialize")[0] == 0
+    rc, out, _err = k3s("scheduler-k3s:ensure-charts", "--charts", "vector")
+    assert rc == 0 and "Processing chart vector\n       Force installing chart" in out

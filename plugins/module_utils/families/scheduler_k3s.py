@@ -16,8 +16,12 @@ follows the host's version.  Node profiles (``scheduler-k3s:profiles:add|list|re
 role, taint scheduling, kubelet args) are managed only when ``profiles`` is given, read then from
 ``profiles:list --format json``: a profile that differs is added again (``add`` overwrites), one not
 listed is removed only with ``allow_remove``.  ``cluster:add`` always passes ``--role``, whose
-default overrides a profile's role on Dokku, so a node must have its profile's role.  The cluster's properties (``token``, ``ingress-class``, ...) belong to
-the property table (``properties: {scheduler-k3s: ...}``).
+default overrides a profile's role on Dokku, so a node must have its profile's role.  Helm chart
+overrides (``charts:set CHART.PROPERTY [VALUE]``, read from ``charts:report --format json``, flat
+``{"CHART.PROPERTY": value}``) are managed only when ``charts`` is given, exactly; they are set
+before ``initialize`` (which installs the charts with them) and, on a cluster already running,
+applied by ``ensure-charts --charts`` naming the charts that changed.  The cluster's properties
+(``token``, ``ingress-class``, ...) belong to the property table (``properties: {scheduler-k3s: ...}``).
 
 Private module_utils: the API may change without notice.
 """
@@ -45,6 +49,8 @@ PROFILE_RE = re.compile(r"^(?=.{1,32}$)[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$")
 PROFILE_KEYS = ("name", "role", "taint_scheduling", "kubelet_args", "allow_unknown_hosts")
 KUBELET_ARG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*=[^\s,]*$")
 NOT_INITIALIZED = ("not installed", "api not available")
+# Dokku 0.38.27's HelmCharts release names (plugins/scheduler-k3s/scheduler_k3s.go): charts:set refuses others
+HELM_CHARTS = ("cert-manager", "ingress-nginx", "keda", "keda-add-ons-http", "longhorn", "traefik", "vector")
 ALLOW_REMOVE_HINT = "allow_remove (the role's dokku_k3s_allow_remove)"
 
 
@@ -155,6 +161,31 @@ def check_unique_list(field, items, check_item, key):
     return checked, None
 
 
+def check_charts(charts):
+    """``(None or {chart: {property: value}}, None)`` or ``(None, "charts.CHART: problem")``."""
+    if charts is None:
+        return None, None
+    if not isinstance(charts, dict):
+        return None, "charts: must be a mapping of chart to {property: value}"
+    checked = {}
+    for chart, overrides in charts.items():
+        if chart not in HELM_CHARTS:
+            return None, "charts.%s: not a chart of Dokku's k3s scheduler: one of %s" % (chart, ", ".join(HELM_CHARTS))
+        if not isinstance(overrides, dict):
+            return None, "charts.%s: must be a mapping of helm property to value" % chart
+        for prop, value in overrides.items():
+            where = "charts.%s.%s" % (chart, prop)
+            if not prop or str(prop).startswith(("-", ".")) or any(char.isspace() for char in str(prop)):
+                return None, "%s: a property is a helm dot path: no spaces, not starting with '-' or '.'" % where
+            if value is None or isinstance(value, (dict, list)):
+                return None, "%s: must be a string (helm's --set form; an empty value would unset it)" % where
+            if not str(value) or str(value).startswith("-"):
+                return None, "%s: the value must be non-empty and not start with '-' (Dokku reads it as a flag)" % where
+        if overrides:
+            checked[chart] = dict((str(prop), str(value)) for prop, value in overrides.items())
+    return checked, None
+
+
 def check_cluster(desired):
     """``(normalised desired, None)`` or ``(None, "field: problem")``."""
     initialized = desired.get("initialized")
@@ -182,10 +213,13 @@ def check_cluster(desired):
                 return None, ("nodes[%d].role: %s, but its profile %s is a %s profile: Dokku's cluster:add takes the "
                               "node's --role over the profile's, give both the same role"
                               % (index, node["role"], node["profile"], roles[node["profile"]]))
+    charts, error = check_charts(desired.get("charts"))
+    if error:
+        return None, error
     allow_remove = desired.get("allow_remove")
     if allow_remove is not None and not isinstance(allow_remove, bool):
         return None, "allow_remove: must be true or false"
-    return dict(initialized=initialized, ingress_class=ingress, nodes=checked, profiles=profiles,
+    return dict(initialized=initialized, ingress_class=ingress, nodes=checked, profiles=profiles, charts=charts,
                 allow_remove=bool(allow_remove)), None
 
 
@@ -250,17 +284,7 @@ def parse_profiles(listing):
 
 def read_profiles(ctx):
     """The host's node profiles, read once per run."""
-    def compute():
-        res = ctx.fetch(PROFILES_READ)
-        if res.rc != 0:
-            ctx.runner.fail("dokku %s failed" % " ".join(PROFILES_READ.args), rc=res.rc, stdout=res.stdout,
-                            stderr=res.stderr)
-        try:
-            return parse_profiles(parse_json_document(res.stdout, default=[]))
-        except ValueError as exc:
-            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (" ".join(PROFILES_READ.args), exc),
-                            stdout=res.stdout)
-    return ctx.memo("k3s:profiles", compute)
+    return read_json(ctx, "k3s:profiles", PROFILES_READ, parse_profiles, [])
 
 
 def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profile=None):
@@ -273,6 +297,55 @@ def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profil
     if allow_unknown_hosts:
         args.append("--insecure-allow-unknown-hosts")
     return args
+
+
+CHARTS_READ = Read([PLUGIN + ":charts:report", "--format", "json"])
+
+
+def parse_charts(report):
+    """``{chart: {property: value}}`` from the flat ``{"CHART.PROPERTY": value}`` (chart names have no dot)."""
+    charts = {}
+    for flat, value in (report or {}).items():
+        chart, dot, prop = flat.partition(".")
+        if dot and prop:
+            charts.setdefault(chart, {})[prop] = value
+    return charts
+
+
+def read_json(ctx, key, read, parse, default):
+    """A ``--format json`` read of the plugin, decoded and parsed once per run; a failure fails the task."""
+    def compute():
+        command = " ".join(read.args)
+        res = ctx.fetch(read)
+        if res.rc != 0:
+            ctx.runner.fail("dokku %s failed" % command, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
+        try:
+            return parse(parse_json_document(res.stdout, default=default))
+        except ValueError as exc:
+            ctx.runner.fail("cannot parse the output of dokku %s: %s" % (command, exc), stdout=res.stdout)
+    return ctx.memo(key, compute)
+
+
+def read_charts(ctx):
+    """The host's chart overrides, read once per run."""
+    return read_json(ctx, "k3s:charts", CHARTS_READ, parse_charts, {})
+
+
+def plan_charts(plan, desired, current, running):
+    """Writes turning ``current`` chart overrides into ``desired``; ``ensure-charts`` when the cluster runs."""
+    changed = set()
+    for chart in sorted(desired):
+        for prop in sorted(desired[chart]):
+            if current.get(chart, {}).get(prop) != desired[chart][prop]:
+                plan.write([PLUGIN + ":charts:set", "%s.%s" % (chart, prop), desired[chart][prop]])
+                changed.add(chart)
+    for chart in sorted(current):
+        for prop in sorted(current[chart]):
+            if prop not in desired.get(chart, {}):
+                plan.write([PLUGIN + ":charts:set", "%s.%s" % (chart, prop)])
+                changed.add(chart)
+    if changed and running:
+        plan.write([PLUGIN + ":ensure-charts", "--charts", ",".join(sorted(changed))])
 
 
 def profile_args(profile):
@@ -317,6 +390,8 @@ def plan_cluster(desired, current):
                       "(dokku scheduler-k3s:uninstall); nothing was changed")
         return plan
     if not desired["initialized"]:
+        if desired.get("charts") is not None:
+            plan.error = "charts: chart overrides need an initialized cluster (initialized: true)"
         return plan
     wanted = dict((node["url"], node) for node in desired["nodes"])
     extra = [node for node in joined if node["url"] not in wanted]
@@ -332,6 +407,11 @@ def plan_cluster(desired, current):
                           "node's role: remove it (drop it from the list with %s) and add it again; nothing was "
                           "changed" % (node["url"], found["role"], node["role"], ALLOW_REMOVE_HINT))
             return plan
+    charts = desired.get("charts")
+    if charts is not None:
+        before["k3s"]["charts"] = current.get("charts") or {}
+        plan.after["k3s"]["charts"] = charts
+        plan_charts(plan, charts, current.get("charts") or {}, running=current["initialized"])
     if not current["initialized"]:
         init = [PLUGIN + ":initialize"]
         if desired["ingress_class"]:
@@ -361,19 +441,24 @@ class SchedulerK3sFamily(Family):
     name = "scheduler_k3s"
     scopes = ("global",)
     resource_type = "k3s_node"
-    extra_resource_types = ("k3s_cluster", "k3s_profile")
+    extra_resource_types = ("k3s_cluster", "k3s_profile", "k3s_chart")
 
     def validate(self, desired, scope):
         return check_cluster(desired)
 
     def reads(self, ctx, scopes):
-        managed = any(desired.get("profiles") is not None for _scope, desired in scopes)
-        return [list_read(ctx.runner.version)] + ([PROFILES_READ] if managed else [])
+        reads = [list_read(ctx.runner.version)]
+        for option, read in (("profiles", PROFILES_READ), ("charts", CHARTS_READ)):
+            if any(desired.get(option) is not None for _scope, desired in scopes):
+                reads.append(read)
+        return reads
 
     def read(self, ctx, scope, desired):
         current = read_cluster(ctx)
         if desired.get("profiles") is not None:
             current = dict(current, profiles=read_profiles(ctx))
+        if desired.get("charts") is not None:
+            current = dict(current, charts=read_charts(ctx))
         return current
 
     def plan(self, scope, desired, current):
@@ -384,6 +469,8 @@ class SchedulerK3sFamily(Family):
             return {"type": "k3s_node", "name": path[2]}, "role"
         if len(path) > 2 and path[1] == "profiles":
             return {"type": "k3s_profile", "name": path[2]}, path[3] if len(path) > 3 else "profile"
+        if len(path) > 2 and path[1] == "charts":
+            return {"type": "k3s_chart", "name": path[2]}, path[3] if len(path) > 3 else "overrides"
         return {"type": "k3s_cluster"}, path[-1]
 
     def info(self, ctx, scope):
@@ -394,7 +481,8 @@ class SchedulerK3sFamily(Family):
             return dict(k3s=dict(initialized=False, nodes=[]))
         profiles = read_profiles(ctx)
         return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"],
-                             profiles=[dict(profile_state(state), name=name) for name, state in sorted(profiles.items())]))
+                             profiles=[dict(profile_state(state), name=name) for name, state in sorted(profiles.items())],
+                             charts=read_charts(ctx)))
 
     def export(self, facts, scope, out):
         cluster = facts.get("k3s") if scope is None else None
@@ -404,4 +492,6 @@ class SchedulerK3sFamily(Family):
         out_vars = {"dokku_k3s_enabled": True, "dokku_k3s_nodes": nodes}
         if cluster.get("profiles"):
             out_vars["dokku_k3s_profiles"] = cluster["profiles"]
+        if cluster.get("charts"):
+            out_vars["dokku_k3s_charts"] = cluster["charts"]
         return out_vars

@@ -418,3 +418,86 @@ def _meta_report(kind):
 for _kind in META:
     command(PLUGIN + ":%s:set" % _kind, kind="write", plugin=PLUGIN)(_meta_set(_kind))
     command(PLUGIN + ":%s:report" % _kind, kind="read", plugin=PLUGIN)(_meta_report(_kind))
+
+
+# --------------------------------------------------------------- helm chart overrides
+# Dokku v0.38.27's CommandChartsSet / CommandChartsReport / CommandEnsureCharts: a global map property
+# ``chart-overrides.CHART`` per chart of HelmCharts; the JSON report is flat (``{"CHART.PROPERTY": v}``).
+# ``ensure-charts`` needs the cluster's API (here: an initialized cluster) and installs nothing.
+HELM_CHARTS = ["cert-manager", "longhorn", "traefik", "ingress-nginx", "keda", "keda-add-ons-http", "vector"]
+
+
+def _chart_name(ctx, name):
+    if name not in HELM_CHARTS:
+        ctx.fail("Invalid chart name \"%s\", valid charts: %s" % (name, ", ".join(sorted(HELM_CHARTS))))
+    return name
+
+
+def _overrides(ctx, chart):
+    text = prop_get(ctx, PLUGIN, "--global", "chart-overrides." + chart)
+    return json.loads(text) if text else {}
+
+
+@command(PLUGIN + ":charts:set", kind="write", plugin=PLUGIN)
+def cmd_charts_set(ctx, args):
+    _values, positional, _extra, _seen = GoFlags(PLUGIN + ":charts:set", {}).parse(ctx, args)
+    prop, value = (positional + ["", ""])[:2]
+    chart, dot, key = prop.partition(".")
+    if not chart or not dot or not key:
+        ctx.fail("Invalid property, expected format: <chart-name>.<property>")
+    overrides = _overrides(ctx, _chart_name(ctx, chart))
+    if value:
+        ctx.info2_quiet("Setting chart.%s.%s to %s" % (chart, key, value))
+        overrides[key] = value
+    else:
+        ctx.info2_quiet("Unsetting chart.%s.%s" % (chart, key))
+        if key not in overrides:
+            return
+        del overrides[key]
+    write_file(prop_path(ctx, PLUGIN, "--global", "chart-overrides." + chart), json.dumps(overrides, separators=(",", ":")))
+
+
+@command(PLUGIN + ":charts:report", kind="read", plugin=PLUGIN)
+def cmd_charts_report(ctx, args):
+    values, positional, extra, _seen = GoFlags(PLUGIN + ":charts:report", {
+        "format": ("string", "stdout", "format: [ stdout | json ]")},
+        passthrough_prefixes=(PLUGIN + "-charts-",)).parse(ctx, args)
+    if values["format"] not in ("stdout", "json"):
+        ctx.fail("Invalid format: %s" % values["format"])
+    if extra and values["format"] == "json":
+        ctx.fail("--format flag cannot be specified when specifying an info flag")
+    charts = [_chart_name(ctx, positional[0])] if positional else HELM_CHARTS
+    by_chart = dict((chart, _overrides(ctx, chart)) for chart in charts)
+    flat = dict(("%s.%s" % (chart, key), value) for chart in charts for key, value in by_chart[chart].items())
+    if extra:
+        key = extra[0][len("--%s-charts-" % PLUGIN):]
+        if key not in flat:
+            ctx.fail("Invalid flag passed, valid flags: %s" % ", ".join(sorted("--%s-charts-%s" % (PLUGIN, k) for k in flat)))
+        ctx.out(flat[key])
+        return
+    if values["format"] == "json":
+        ctx.out(json.dumps(flat, separators=(",", ":"), sort_keys=True))
+        return
+    width = max([31] + [len("Chart property %s:" % key) for chart in charts for key in by_chart[chart]])
+    for chart in charts:
+        ctx.info2_quiet("%s chart information" % chart)
+        for key in sorted(by_chart[chart]):
+            ctx.verbose(("Chart property %s:" % key).ljust(width) + by_chart[chart][key])
+
+
+@command(PLUGIN + ":ensure-charts", kind="write", plugin=PLUGIN, root_only=True)
+def cmd_ensure_charts(ctx, args):
+    values, _positional, _extra, _seen = GoFlags(PLUGIN + ":ensure-charts", {
+        "force": ("bool", False, "--force: force install all charts"),
+        "charts": ("string", "", "--charts: comma separated list of chart names to force install")}).parse(ctx, args)
+    if _load(ctx) is None:
+        ctx.fail("Unable to create kubernetes client: k3s not installed")  # a guess at the wording
+    ctx.info2_quiet("Installing helm charts")
+    forced = [name for name in values["charts"].split(",") if name]
+    for chart in HELM_CHARTS:
+        ctx.info1("Processing chart %s" % chart)
+        if values["force"] or chart in forced:
+            ctx.verbose("Force installing chart")
+        else:
+            ctx.verbose("Skipping chart: already installed")
+    ctx.info2_quiet("Done")

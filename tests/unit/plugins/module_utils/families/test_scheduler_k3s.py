@@ -178,3 +178,46 @@ def test_unlisted_profiles_are_refused_without_allow_remove_and_removed_last_wit
 def test_bad_profiles_are_refused(want, problem):
     result, error = FAMILY.validate(want, "--global")
     assert result is None and problem in error, error
+
+
+def test_chart_overrides_are_set_before_initialize_which_installs_them():
+    want = desired(charts={"cert-manager": {"version": "1.13.3"}})
+    plan = plan_cluster(want, dict(current(initialized=False), charts={}))
+    assert plan.argvs() == [["dokku", "scheduler-k3s:charts:set", "cert-manager.version", "1.13.3"],
+                            ["dokku", "scheduler-k3s:initialize"]]
+    assert plan.after["k3s"]["charts"] == {"cert-manager": {"version": "1.13.3"}}
+
+
+def test_changed_chart_overrides_on_a_running_cluster_reinstall_only_those_charts():
+    want = desired(charts={"longhorn": {"defaultSettings.defaultReplicaCount": "2"},
+                           "cert-manager": {"version": "1.13.3"}})
+    have = dict(current(), charts={"cert-manager": {"version": "1.13.3"}, "vector": {"image.tag": "0.40"}})
+    plan = plan_cluster(want, have)
+    assert plan.argvs() == [
+        ["dokku", "scheduler-k3s:charts:set", "longhorn.defaultSettings.defaultReplicaCount", "2"],
+        ["dokku", "scheduler-k3s:charts:set", "vector.image.tag"],
+        ["dokku", "scheduler-k3s:ensure-charts", "--charts", "longhorn,vector"]]
+    assert plan.before["k3s"]["charts"] == have["charts"]
+    in_sync = plan_cluster(want, dict(current(), charts=want["charts"]))
+    assert in_sync.writes == [] and not in_sync.changed
+    assert "charts" not in plan_cluster(desired(), current()).after["k3s"]  # not given: not read or touched
+    assert FAMILY.classify("--global", ("k3s", "charts", "vector", "image.tag")) == (
+        {"type": "k3s_chart", "name": "vector"}, "image.tag")
+
+
+@pytest.mark.parametrize("charts, problem", [
+    ({"nginx": {"a": "1"}}, "charts.nginx: not a chart of Dokku's k3s scheduler"),
+    ({"keda": ["a=1"]}, "charts.keda: must be a mapping"),
+    ({"keda": {"a b": "1"}}, "a property is a helm dot path"),
+    ({"keda": {"a": ""}}, "the value must be non-empty"),
+    ({"keda": {"a": {"b": "1"}}}, "must be a string"),
+    (["keda"], "charts: must be a mapping"),
+])
+def test_bad_chart_overrides_are_refused(charts, problem):
+    result, error = FAMILY.validate({"charts": charts}, "--global")
+    assert result is None and problem in error, error
+
+
+def test_chart_overrides_need_an_initialized_cluster():
+    plan = plan_cluster(desired(initialized=False, charts={}), dict(current(initialized=False), charts={}))
+    assert plan.error.startswith("charts: chart overrides need an initialized cluster") and plan.writes == []
