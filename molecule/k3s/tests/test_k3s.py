@@ -61,6 +61,14 @@ def test_worker_was_removed_only_with_the_opt_in(dokku, groups):
     assert worker not in [n["RemoteHost"] for n in dokku.json("scheduler-k3s:cluster:list", "--format", "json")]
 
 
+def test_chart_overrides_were_set_before_initialize(dokku):
+    written = [e["argv"] for e in dokku.calls("converge") if e["kind"] != "read"]
+    assert written.index(["scheduler-k3s:charts:set", "cert-manager.version", "1.13.3"]) \
+        < written.index(["scheduler-k3s:initialize", "--ingress-class", "nginx"])
+    assert not [argv for argv in written if argv[0] == "scheduler-k3s:ensure-charts"]  # initialize installed them
+    assert dokku.json("scheduler-k3s:charts:report", "--format", "json") == {"cert-manager.version": "1.13.3"}
+
+
 @pytest.mark.parametrize("group", ["dokku_k3s_servers", "dokku_k3s_workers"])
 def test_the_dokku_user_reaches_each_node_as_root(host, groups, group):
     node = groups[group][0]
