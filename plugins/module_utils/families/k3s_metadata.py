@@ -19,10 +19,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Family, Plan, scope_app
-from ansible_collections.selfhosted.dokku.plugins.module_utils._parsers import parse_json_document
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import Read
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PROCESS_TYPE_RE
-from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import read_cluster
+from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import (
+    map_changes,
+    read_cluster,
+    read_json,
+    unflatten,
+)
 
 PLUGIN = "scheduler-k3s"
 ALL_PROCESSES = "global"  # the report's name of Dokku's --global process type (every process)
@@ -42,12 +46,7 @@ def report_read(option, app):
 
 def parse_report(report):
     """``{"PROCESS.RESOURCE": {key: value}}`` from the flat ``{"PROCESS.RESOURCE.KEY": value}``."""
-    groups = {}
-    for flat, value in (report or {}).items():
-        parts = flat.split(".", 2)
-        if len(parts) == 3 and parts[2]:
-            groups.setdefault(parts[0] + "." + parts[1], {})[parts[2]] = value
-    return groups
+    return unflatten(report, 1)
 
 
 def check_groups(option, groups):
@@ -98,14 +97,8 @@ def group_of(argv):
 
 def plan_option(plan, option, app, desired, current):
     """Writes turning ``current`` groups into ``desired`` (sets first, then deletions)."""
-    for group in sorted(desired):
-        for key in sorted(desired[group]):
-            if current.get(group, {}).get(key) != desired[group][key]:
-                plan.write(set_args(option, app, group, key, desired[group][key]))
-    for group in sorted(current):
-        for key in sorted(current[group]):
-            if key not in desired.get(group, {}):
-                plan.write(set_args(option, app, group, key))
+    for group, key, value in map_changes(desired, current):
+        plan.write(set_args(option, app, group, key, value))
 
 
 class K3sMetadataFamily(Family):
@@ -204,13 +197,4 @@ class K3sMetadataFamily(Family):
 def read_option(ctx, option, app, strict=True):
     """The app's annotations or labels as ``{group: {key: value}}`` (None when not strict and the
     read failed: a host without the scheduler-k3s plugin)."""
-    read = report_read(option, app)
-    res = ctx.fetch(read)
-    if res.rc != 0:
-        if not strict:
-            return None
-        ctx.runner.fail("dokku %s failed" % " ".join(read.args), rc=res.rc, stdout=res.stdout, stderr=res.stderr)
-    try:
-        return parse_report(parse_json_document(res.stdout, default={}))
-    except ValueError as exc:
-        ctx.runner.fail("cannot parse the output of dokku %s: %s" % (" ".join(read.args), exc), stdout=res.stdout)
+    return read_json(ctx, "k3s:%s:%s" % (option, app), report_read(option, app), parse_report, {}, strict=strict)

@@ -302,22 +302,41 @@ def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profil
 CHARTS_READ = Read([PLUGIN + ":charts:report", "--format", "json"])
 
 
+def unflatten(report, dots):
+    """``{group: {key: value}}`` from a flat report ``{"GROUP.KEY": value}`` whose group has ``dots`` dots
+    (the key keeps any further dots: ``cert-manager.a.b`` is chart ``cert-manager``, key ``a.b``)."""
+    groups = {}
+    for flat, value in (report or {}).items():
+        parts = flat.split(".", dots + 1)
+        if len(parts) == dots + 2 and parts[-1]:
+            groups.setdefault(".".join(parts[:-1]), {})[parts[-1]] = value
+    return groups
+
+
+def map_changes(desired, current):
+    """``(group, key, value)`` turning ``current`` into ``desired`` (both ``{group: {key: value}}``): the
+    keys to set first, then those to delete (value None), each sorted."""
+    sets = [(group, key, desired[group][key]) for group in sorted(desired) for key in sorted(desired[group])
+            if current.get(group, {}).get(key) != desired[group][key]]
+    deletes = [(group, key, None) for group in sorted(current) for key in sorted(current[group])
+               if key not in desired.get(group, {})]
+    return sets + deletes
+
+
 def parse_charts(report):
     """``{chart: {property: value}}`` from the flat ``{"CHART.PROPERTY": value}`` (chart names have no dot)."""
-    charts = {}
-    for flat, value in (report or {}).items():
-        chart, dot, prop = flat.partition(".")
-        if dot and prop:
-            charts.setdefault(chart, {})[prop] = value
-    return charts
+    return unflatten(report, 0)
 
 
-def read_json(ctx, key, read, parse, default):
-    """A ``--format json`` read of the plugin, decoded and parsed once per run; a failure fails the task."""
+def read_json(ctx, key, read, parse, default, strict=True):
+    """A ``--format json`` read of the plugin, decoded and parsed once per run; a failure fails the task
+    (or, not ``strict``, gives None: a host without the scheduler-k3s plugin)."""
     def compute():
         command = " ".join(read.args)
         res = ctx.fetch(read)
         if res.rc != 0:
+            if not strict:
+                return None
             ctx.runner.fail("dokku %s failed" % command, rc=res.rc, stdout=res.stdout, stderr=res.stderr)
         try:
             return parse(parse_json_document(res.stdout, default=default))
@@ -334,16 +353,9 @@ def read_charts(ctx):
 def plan_charts(plan, desired, current, running):
     """Writes turning ``current`` chart overrides into ``desired``; ``ensure-charts`` when the cluster runs."""
     changed = set()
-    for chart in sorted(desired):
-        for prop in sorted(desired[chart]):
-            if current.get(chart, {}).get(prop) != desired[chart][prop]:
-                plan.write([PLUGIN + ":charts:set", "%s.%s" % (chart, prop), desired[chart][prop]])
-                changed.add(chart)
-    for chart in sorted(current):
-        for prop in sorted(current[chart]):
-            if prop not in desired.get(chart, {}):
-                plan.write([PLUGIN + ":charts:set", "%s.%s" % (chart, prop)])
-                changed.add(chart)
+    for chart, prop, value in map_changes(desired, current):
+        plan.write([PLUGIN + ":charts:set", "%s.%s" % (chart, prop)] + ([value] if value is not None else []))
+        changed.add(chart)
     if changed and running:
         plan.write([PLUGIN + ":ensure-charts", "--charts", ",".join(sorted(changed))])
 
