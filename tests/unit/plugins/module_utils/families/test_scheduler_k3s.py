@@ -4,9 +4,13 @@ import pytest
 
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families import get
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import (
+    PROFILES_READ,
     command_names,
     parse_nodes,
     plan_cluster,
+    read_charts,
+    read_json,
+    read_profiles,
 )
 
 FAMILY = get("scheduler_k3s")
@@ -221,3 +225,34 @@ def test_bad_chart_overrides_are_refused(charts, problem):
 def test_chart_overrides_need_an_initialized_cluster():
     plan = plan_cluster(desired(initialized=False, charts={}), dict(current(initialized=False), charts={}))
     assert plan.error.startswith("charts: chart overrides need an initialized cluster") and plan.writes == []
+
+
+class _Failed(Exception):
+    pass
+
+
+class _Ctx(object):
+    """Just what the JSON reads use: fetch, memo and the runner's fail."""
+
+    def __init__(self, rc, stdout="", stderr=""):
+        self.result = type("Result", (), dict(rc=rc, stdout=stdout, stderr=stderr))
+        self.runner = self
+
+    def fetch(self, read):
+        return self.result
+
+    def memo(self, key, compute):
+        return compute()
+
+    def fail(self, msg, **kwargs):
+        raise _Failed(msg)
+
+
+@pytest.mark.parametrize("reader, argv", [(read_profiles, "scheduler-k3s:profiles:list --format json"),
+                                          (read_charts, "scheduler-k3s:charts:report --format json")])
+def test_a_failed_or_garbled_json_read_fails_naming_the_command(reader, argv):
+    with pytest.raises(_Failed, match="dokku %s failed" % argv):
+        reader(_Ctx(1, stderr=" !     boom"))
+    with pytest.raises(_Failed, match="cannot parse the output of dokku %s" % argv):
+        reader(_Ctx(0, stdout="not json"))
+    assert read_json(_Ctx(1), "k", PROFILES_READ, list, [], strict=False) is None
