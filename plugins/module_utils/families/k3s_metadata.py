@@ -22,6 +22,7 @@ from ansible_collections.selfhosted.dokku.plugins.module_utils._family import Fa
 from ansible_collections.selfhosted.dokku.plugins.module_utils._runner import Read
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.ps import PROCESS_TYPE_RE
 from ansible_collections.selfhosted.dokku.plugins.module_utils.families.scheduler_k3s import (
+    check_string_pairs,
     map_changes,
     read_cluster,
     read_json,
@@ -49,6 +50,12 @@ def parse_report(report):
     return unflatten(report, 1)
 
 
+def key_problem(key):
+    if not key or key.startswith("-") or any(char.isspace() for char in key):
+        return "a key is not empty, has no spaces and does not start with '-'"
+    return None
+
+
 def check_groups(option, groups):
     """``(normalised, None)`` or ``(None, "option.group: problem")``."""
     if not isinstance(groups, dict):
@@ -66,17 +73,9 @@ def check_groups(option, groups):
                           % (where, resource, KINDS[option]["command"], ", ".join(types)))
         if not isinstance(pairs, dict):
             return None, "%s: must be a mapping of key to value" % where
-        checked = {}
-        for key, value in pairs.items():
-            if value is None or isinstance(value, (dict, list)):
-                return None, "%s.%s: must be a string (an empty value would delete the key)" % (where, key)
-            key, value = str(key), str(value)
-            if not key or key.startswith("-") or any(char.isspace() for char in key):
-                return None, "%s.%s: a key is not empty, has no spaces and does not start with '-'" % (where, key)
-            if not value or value.startswith("-"):
-                return None, ("%s.%s: the value must be non-empty and not start with '-' (Dokku reads it as a flag)"
-                              % (where, key))
-            checked[key] = value
+        checked, error = check_string_pairs(where, pairs, key_problem)
+        if error:
+            return None, error
         if checked:
             result[group] = checked
     return result, None

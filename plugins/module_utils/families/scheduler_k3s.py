@@ -78,26 +78,33 @@ def check_node(index, node):
     if not match or (match.group(1) and not 0 < int(match.group(1)) < 65536):
         return None, ("%s.url: %r is not an SSH URL: give ssh://user@host or ssh://user@host:port (the user root "
                       "or one with passwordless sudo)" % (where, url))
-    role = node.get("role") or "worker"
-    if role not in ROLES:
-        return None, "%s.role: must be server or worker, got %r" % (where, role)
     profile = node.get("profile")
     if profile is not None and not (isinstance(profile, str) and PROFILE_RE.match(profile)):
         return None, ("%s.profile: %r is not a node profile name (letters, digits and '-', not first or last, "
                       "at most 32)" % (where, profile))
-    taint = node.get("taint_scheduling")
-    if taint is not None and not isinstance(taint, bool):
-        return None, "%s.taint_scheduling: must be true or false" % where
-    if taint and role != "server":
-        return None, "%s.taint_scheduling: only a server node can be tainted (Dokku refuses it on a worker)" % where
-    args, error = check_kubelet_args(where, node.get("kubelet_args"))
+    settings, error = check_join_settings(where, node, "node", "allow_unknown_host")
     if error:
         return None, error
-    allow = node.get("allow_unknown_host")
-    if allow is not None and not isinstance(allow, bool):
-        return None, "%s.allow_unknown_host: must be true or false" % where
-    return dict(url=url, role=role, profile=profile, taint_scheduling=bool(taint), kubelet_args=args or [],
-                allow_unknown_host=bool(allow)), None
+    return dict(settings, url=url, profile=profile), None
+
+
+def check_join_settings(where, item, noun, allow_key):
+    """``({role, taint_scheduling, kubelet_args, <allow_key>}, None)`` or ``(None, problem)``: what a node
+    joins with, given to ``cluster:add`` directly (``noun`` node) or through a profile (``noun`` profile)."""
+    role = item.get("role") or "worker"
+    if role not in ROLES:
+        return None, "%s.role: must be server or worker, got %r" % (where, role)
+    for flag in ("taint_scheduling", allow_key):
+        if item.get(flag) is not None and not isinstance(item.get(flag), bool):
+            return None, "%s.%s: must be true or false" % (where, flag)
+    if item.get("taint_scheduling") and role != "server":
+        return None, ("%s.taint_scheduling: only a server %s can be tainted (Dokku refuses it on a worker)"
+                      % (where, noun))
+    args, error = check_kubelet_args(where, item.get("kubelet_args"))
+    if error:
+        return None, error
+    return {"role": role, "taint_scheduling": bool(item.get("taint_scheduling")), "kubelet_args": args,
+            allow_key: bool(item.get(allow_key))}, None
 
 
 def check_kubelet_args(where, args):
@@ -123,19 +130,10 @@ def check_profile(index, profile):
     if not (isinstance(name, str) and PROFILE_RE.match(name)):
         return None, ("%s.name: %r is not a node profile name (letters, digits and '-', not first or last, at most "
                       "32)" % (where, name))
-    role = profile.get("role") or "worker"
-    if role not in ROLES:
-        return None, "%s.role: must be server or worker, got %r" % (where, role)
-    for flag in ("taint_scheduling", "allow_unknown_hosts"):
-        if profile.get(flag) is not None and not isinstance(profile.get(flag), bool):
-            return None, "%s.%s: must be true or false" % (where, flag)
-    if profile.get("taint_scheduling") and role != "server":
-        return None, "%s.taint_scheduling: only a server profile can be tainted (Dokku refuses it on a worker)" % where
-    args, error = check_kubelet_args(where, profile.get("kubelet_args"))
+    settings, error = check_join_settings(where, profile, "profile", "allow_unknown_hosts")
     if error:
         return None, error
-    return dict(name=name, role=role, taint_scheduling=bool(profile.get("taint_scheduling")), kubelet_args=args,
-                allow_unknown_hosts=bool(profile.get("allow_unknown_hosts"))), None
+    return dict(settings, name=name), None
 
 
 def check_profiles(profiles):
@@ -161,6 +159,32 @@ def check_unique_list(field, items, check_item, key):
     return checked, None
 
 
+def helm_path_problem(prop):
+    if not prop or prop.startswith(("-", ".")) or any(char.isspace() for char in prop):
+        return "a property is a helm dot path: no spaces, not starting with '-' or '.'"
+    return None
+
+
+def check_string_pairs(where, pairs, key_problem):
+    """``({key: value}, None)`` or ``(None, "where.key: problem")`` for a map written one key at a time by
+    a ``*:set [--flags] KEY [VALUE]`` command: no value deletes a key and a leading ``-`` is a flag to
+    Dokku, so values are non-empty strings not starting with ``-``; ``key_problem(key)`` says what is
+    wrong with a key (None: nothing)."""
+    checked = {}
+    for key, value in pairs.items():
+        at = "%s.%s" % (where, key)
+        if value is None or isinstance(value, (dict, list)):
+            return None, "%s: must be a string (an empty value would delete the key)" % at
+        key, value = str(key), str(value)
+        problem = key_problem(key)
+        if problem:
+            return None, "%s: %s" % (at, problem)
+        if not value or value.startswith("-"):
+            return None, "%s: the value must be non-empty and not start with '-' (Dokku reads it as a flag)" % at
+        checked[key] = value
+    return checked, None
+
+
 def check_charts(charts):
     """``(None or {chart: {property: value}}, None)`` or ``(None, "charts.CHART: problem")``."""
     if charts is None:
@@ -173,16 +197,11 @@ def check_charts(charts):
             return None, "charts.%s: not a chart of Dokku's k3s scheduler: one of %s" % (chart, ", ".join(HELM_CHARTS))
         if not isinstance(overrides, dict):
             return None, "charts.%s: must be a mapping of helm property to value" % chart
-        for prop, value in overrides.items():
-            where = "charts.%s.%s" % (chart, prop)
-            if not prop or str(prop).startswith(("-", ".")) or any(char.isspace() for char in str(prop)):
-                return None, "%s: a property is a helm dot path: no spaces, not starting with '-' or '.'" % where
-            if value is None or isinstance(value, (dict, list)):
-                return None, "%s: must be a string (helm's --set form; an empty value would unset it)" % where
-            if not str(value) or str(value).startswith("-"):
-                return None, "%s: the value must be non-empty and not start with '-' (Dokku reads it as a flag)" % where
+        overrides, error = check_string_pairs("charts.%s" % chart, overrides, helm_path_problem)
+        if error:
+            return None, error
         if overrides:
-            checked[chart] = dict((str(prop), str(value)) for prop, value in overrides.items())
+            checked[chart] = overrides
     return checked, None
 
 
