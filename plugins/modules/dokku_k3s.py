@@ -128,7 +128,7 @@ options:
         Left alone when not given."
       - Exact when given - an override the host has and this lacks is unset. Set before C(initialize), which
         installs the charts with them; on a running cluster the changed charts are installed again
-        (C(scheduler-k3s:ensure-charts --charts CHART,...)).
+        (C(scheduler-k3s:ensure-charts --charts CHART,...)). Needs Dokku 0.38.14 or later (C(charts:report)).
     type: dict
   allow_remove:
     description:

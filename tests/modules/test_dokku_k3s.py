@@ -192,3 +192,20 @@ def test_chart_overrides_quartet_on_a_running_cluster(k3s_host):
         "cert-manager.version": "1.13.3", "longhorn.defaultSettings.defaultReplicaCount": "2"}
     info = host.run_tasks([{"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}}])[0][0]
     assert info["dokku"]["k3s"]["charts"] == charts
+
+
+def test_dokku_info_on_a_dokku_without_chart_and_map_reports(tmp_path):
+    """Dokku 0.38.0-0.38.13 (supported) has no charts:report, annotations:report or labels:report:
+    dokku_info with k3s: true still answers, without them; managing them fails naming the read."""
+    host = DokkuHost(tmp_path, plugins=("scheduler-k3s",), version="0.38.10")
+    host.dokku("apps:create", "shop")
+    host.dokku("scheduler-k3s:initialize")
+    results, _proc = host.run_tasks([
+        {"module": "selfhosted.dokku.dokku_info", "args": {"k3s": True}, "tag": "info"},
+        {"module": K3S, "args": {"charts": {"keda": {"a": "1"}}}, "tag": "charts"},
+    ])
+    info, charts = results
+    assert info["dokku"]["k3s"]["initialized"] is True and "charts" not in info["dokku"]["k3s"], info
+    assert "k3s_labels" not in info["dokku"]["app_details"]["shop"]
+    assert charts["failed"] and "dokku scheduler-k3s:charts:report --format json failed" in charts["msg"], charts
+    assert host.writes("charts") == []

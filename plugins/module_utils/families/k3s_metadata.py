@@ -42,7 +42,8 @@ KINDS = dict(
 
 
 def report_read(option, app):
-    return Read([PLUGIN + ":%s:report" % KINDS[option]["command"], app, "--format", "json"])
+    """Dokku 0.38.14 added these reports; rc 1 (also: not a dokku command before it) is read_json's to judge."""
+    return Read([PLUGIN + ":%s:report" % KINDS[option]["command"], app, "--format", "json"], ok_rcs=(0, 1))
 
 
 def parse_report(report):

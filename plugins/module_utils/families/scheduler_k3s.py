@@ -286,7 +286,8 @@ def read_cluster(ctx, strict=True):
     return ctx.memo("k3s:cluster", compute)
 
 
-PROFILES_READ = Read([PLUGIN + ":profiles:list", "--format", "json"])
+# rc 1 (a Dokku error, or not a dokku command on an older host) is read_json's to judge
+PROFILES_READ = Read([PLUGIN + ":profiles:list", "--format", "json"], ok_rcs=(0, 1))
 
 
 def parse_profiles(listing):
@@ -318,7 +319,7 @@ def node_flags(role, taint_scheduling, kubelet_args, allow_unknown_hosts, profil
     return args
 
 
-CHARTS_READ = Read([PLUGIN + ":charts:report", "--format", "json"])
+CHARTS_READ = Read([PLUGIN + ":charts:report", "--format", "json"], ok_rcs=(0, 1))
 
 
 def unflatten(report, dots):
@@ -349,7 +350,8 @@ def parse_charts(report):
 
 def read_json(ctx, key, read, parse, default, strict=True):
     """A ``--format json`` read of the plugin, decoded and parsed once per run; a failure fails the task
-    (or, not ``strict``, gives None: a host without the scheduler-k3s plugin)."""
+    (or, not ``strict``, gives None: a host without the scheduler-k3s plugin or a Dokku older than the
+    command).  ``read`` accepts rc 1, so the runner leaves that judgement here."""
     def compute():
         command = " ".join(read.args)
         res = ctx.fetch(read)
@@ -511,9 +513,12 @@ class SchedulerK3sFamily(Family):
         if cluster is None:  # a host without the scheduler-k3s plugin
             return dict(k3s=dict(initialized=False, nodes=[]))
         profiles = read_profiles(ctx)
-        return dict(k3s=dict(initialized=cluster["initialized"], nodes=cluster["nodes"],
-                             profiles=[dict(profile_state(state), name=name) for name, state in sorted(profiles.items())],
-                             charts=read_charts(ctx)))
+        facts = dict(initialized=cluster["initialized"], nodes=cluster["nodes"],
+                     profiles=[dict(profile_state(state), name=name) for name, state in sorted(profiles.items())])
+        charts = read_json(ctx, "k3s:charts", CHARTS_READ, parse_charts, {}, strict=False)
+        if charts is not None:  # None: Dokku before 0.38.14 has no charts:report
+            facts["charts"] = charts
+        return dict(k3s=facts)
 
     def export(self, facts, scope, out):
         cluster = facts.get("k3s") if scope is None else None

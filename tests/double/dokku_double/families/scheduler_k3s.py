@@ -106,6 +106,18 @@ def _not_a_command(ctx, name, args):
     raise DokkuExit(1)
 
 
+def _since(version, name):
+    """A command Dokku added in ``version`` (v0.38.14: annotations:report, labels:report, charts:set and
+    charts:report, from the tags' subcommands.go): not a dokku command on an older host."""
+    def decorator(func):
+        def handler(ctx, args):
+            if _version(ctx) < version:
+                _not_a_command(ctx, name, args)
+            func(ctx, args)
+        return handler
+    return decorator
+
+
 def _versioned(name, since_037):
     """A cluster command that exists under this spelling only (0.37.0 renamed cluster-add to cluster:add)."""
     def decorator(func):
@@ -316,6 +328,7 @@ def cmd_profiles_remove(ctx, args):
 # types Dokku knows, flat in JSON (``{"PROCESS.RESOURCE.KEY": value}``, ``--global`` shown as
 # ``global``).  Reconstructed from the source: no transcript shows them.
 GLOBAL_PROCESS = "--global"
+CHARTS_AND_REPORTS = (0, 38, 14)
 COMMON_TYPES = ["certificate", "cronjob", "deployment", "ingress", "job", "pod", "secret", "service",
                 "serviceaccount", "traefik_ingressroute", "traefik_middleware"]
 META = {
@@ -417,7 +430,8 @@ def _meta_report(kind):
 
 for _kind in META:
     command(PLUGIN + ":%s:set" % _kind, kind="write", plugin=PLUGIN)(_meta_set(_kind))
-    command(PLUGIN + ":%s:report" % _kind, kind="read", plugin=PLUGIN)(_meta_report(_kind))
+    command(PLUGIN + ":%s:report" % _kind, kind="read", plugin=PLUGIN)(
+        _since(CHARTS_AND_REPORTS, PLUGIN + ":%s:report" % _kind)(_meta_report(_kind)))
 
 
 # --------------------------------------------------------------- helm chart overrides
@@ -438,7 +452,6 @@ def _overrides(ctx, chart):
     return json.loads(text) if text else {}
 
 
-@command(PLUGIN + ":charts:set", kind="write", plugin=PLUGIN)
 def cmd_charts_set(ctx, args):
     _values, positional, _extra, _seen = GoFlags(PLUGIN + ":charts:set", {}).parse(ctx, args)
     prop, value = (positional + ["", ""])[:2]
@@ -457,7 +470,6 @@ def cmd_charts_set(ctx, args):
     write_file(prop_path(ctx, PLUGIN, "--global", "chart-overrides." + chart), json.dumps(overrides, separators=(",", ":")))
 
 
-@command(PLUGIN + ":charts:report", kind="read", plugin=PLUGIN)
 def cmd_charts_report(ctx, args):
     values, positional, extra, _seen = GoFlags(PLUGIN + ":charts:report", {
         "format": ("string", "stdout", "format: [ stdout | json ]")},
@@ -483,6 +495,11 @@ def cmd_charts_report(ctx, args):
         ctx.info2_quiet("%s chart information" % chart)
         for key in sorted(by_chart[chart]):
             ctx.verbose(("Chart property %s:" % key).ljust(width) + by_chart[chart][key])
+
+
+command(PLUGIN + ":charts:set", kind="write", plugin=PLUGIN)(_since(CHARTS_AND_REPORTS, PLUGIN + ":charts:set")(cmd_charts_set))
+command(PLUGIN + ":charts:report", kind="read", plugin=PLUGIN)(
+    _since(CHARTS_AND_REPORTS, PLUGIN + ":charts:report")(cmd_charts_report))
 
 
 @command(PLUGIN + ":ensure-charts", kind="write", plugin=PLUGIN, root_only=True)
